@@ -1,0 +1,1 @@
+console.log("[trainer] build skipped (placeholder during bootstrap)")

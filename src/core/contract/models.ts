@@ -1,0 +1,68 @@
+import { z } from 'zod'
+import { m } from './define'
+
+export interface CatalogEntry {
+  id: string // e.g. "qwen2.5-1.5b-instruct-q4_k_m"
+  family: string // "Qwen2.5" | "Llama-3.2"
+  name: string // "Qwen2.5 1.5B Instruct"
+  params: string // "1.5B"
+  quant: 'Q4_K_M' | 'Q8_0'
+  sizeBytes: number
+  hfRepo: string
+  hfFile: string
+  license: string
+  /** Architecture facts for the fit check (KV cache size per token etc.) */
+  arch: { layers: number; embd: number; headsKv: number; headDim: number; ctxTrain: number }
+  notes: string
+}
+
+export interface FitCheck {
+  fits: boolean
+  where: 'gpu' | 'cpu' | 'none'
+  /** Bytes the weights + KV cache at `contextSize` need */
+  neededBytes: number
+  availableBytes: number
+  reason: string
+}
+
+export interface ModelInfo {
+  id: string
+  name: string
+  path: string
+  sizeBytes: number
+  architecture: string | null
+  source: 'catalog' | 'import' | 'generated'
+  catalogId: string | null
+  addedAt: number
+  loaded: boolean
+}
+
+export interface LoadedModelInfo {
+  modelId: string
+  contextSize: number
+  gpuLayers: number
+  backend: string
+  vramUsedBytes: number | null
+}
+
+export type ModelEvent =
+  | { type: 'models.changed' }
+  | { type: 'model.loaded'; model: LoadedModelInfo }
+  | { type: 'model.unloaded'; modelId: string }
+
+export const modelMethods = {
+  'models.catalog': m<(CatalogEntry & { fit: FitCheck; downloaded: boolean })[]>()(
+    z.object({ contextSize: z.number().int().positive().optional() })
+  ),
+  'models.list': m<ModelInfo[]>()(z.object({})),
+  /** Starts a download job; progress arrives as job.update events. */
+  'models.download': m<{ jobId: string }>()(z.object({ catalogId: z.string() })),
+  'models.import': m<ModelInfo>()(z.object({ path: z.string().min(1), name: z.string().optional() })),
+  'models.remove': m<{ removed: boolean }>()(z.object({ modelId: z.string(), deleteFile: z.boolean().default(false) })),
+  /** Starts a load job (progress via job.update), resolves when loaded. */
+  'models.load': m<LoadedModelInfo>()(
+    z.object({ modelId: z.string(), contextSize: z.number().int().positive().optional(), gpuLayers: z.union([z.literal('auto'), z.number().int().min(0)]).default('auto') })
+  ),
+  'models.unload': m<{ unloaded: boolean }>()(z.object({})),
+  'models.loaded': m<LoadedModelInfo | null>()(z.object({}))
+} as const

@@ -1,0 +1,97 @@
+import { z } from 'zod'
+import { m } from './define'
+
+/** Long work (downloads, model loads, generation, training, rounds, experiment runs) is a job. */
+export type JobKind = 'download' | 'model.load' | 'chat' | 'train' | 'round' | 'experiment'
+export type JobStatus = 'running' | 'done' | 'failed' | 'cancelled'
+export interface JobInfo {
+  id: string
+  kind: JobKind
+  label: string
+  status: JobStatus
+  /** 0..1 when known */
+  progress: number | null
+  /** Free text such as "1.2 GB of 4.1 GB, 35 s left" */
+  detail: string | null
+  error: string | null
+  startedAt: number
+  endedAt: number | null
+}
+
+export interface GpuReport {
+  /** 'cuda' | 'metal' | 'vulkan' | 'cpu' */
+  backend: 'cuda' | 'metal' | 'vulkan' | 'cpu'
+  deviceNames: string[]
+  vramTotalBytes: number | null
+  vramFreeBytes: number | null
+  ramTotalBytes: number
+  ramFreeBytes: number
+  /** When backend is 'cpu': the honest reason (no GPU found, driver missing, build failed...) */
+  cpuReason: string | null
+}
+
+export interface Settings {
+  tau: number
+  k: number
+  estimator: 'rss' | 'token-entropy' | 'self-certainty'
+  rssNormalize: 'sum' | 'mean'
+  reviewPolicy: 'manual' | 'auto-approve-valid'
+  adaptationMode: 'per-query' | 'session' | 'tt-icl'
+  autoImprove: boolean
+  lora: { rank: number; alpha: number; targets: string[]; seed: number }
+  optim: { lr: number; epochs: number; warmup: number; schedule: 'cosine' | 'linear' | 'constant'; weightDecay: number }
+  teacher: { kind: 'none' } | { kind: 'local'; modelId: string } | { kind: 'http'; baseUrl: string; model: string; hasApiKey: boolean }
+  contextSize: number
+}
+
+export interface SystemInfo {
+  version: string
+  dataDir: string
+  gpu: GpuReport
+  trainer: { available: boolean; path: string | null; backend: string | null; reason: string | null }
+  loadedModelId: string | null
+  shell: 'electron' | 'web' | 'cli'
+}
+
+export type SystemEvent =
+  | { type: 'job.update'; job: JobInfo }
+  | { type: 'settings.changed'; settings: Settings }
+
+export const settingsPatchSchema = z
+  .object({
+    tau: z.number().min(0).max(1),
+    k: z.number().int().min(1).max(20),
+    estimator: z.enum(['rss', 'token-entropy', 'self-certainty']),
+    rssNormalize: z.enum(['sum', 'mean']),
+    reviewPolicy: z.enum(['manual', 'auto-approve-valid']),
+    adaptationMode: z.enum(['per-query', 'session', 'tt-icl']),
+    autoImprove: z.boolean(),
+    lora: z.object({
+      rank: z.number().int().min(1).max(256),
+      alpha: z.number().positive(),
+      targets: z.array(z.string()).min(1),
+      seed: z.number().int()
+    }),
+    optim: z.object({
+      lr: z.number().positive().max(1),
+      epochs: z.number().int().min(1).max(100),
+      warmup: z.number().min(0).max(1),
+      schedule: z.enum(['cosine', 'linear', 'constant']),
+      weightDecay: z.number().min(0)
+    }),
+    teacher: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('none') }),
+      z.object({ kind: z.literal('local'), modelId: z.string() }),
+      z.object({ kind: z.literal('http'), baseUrl: z.string().url(), model: z.string().min(1), apiKey: z.string().optional() })
+    ]),
+    contextSize: z.number().int().min(256).max(131072)
+  })
+  .partial()
+
+export const systemMethods = {
+  'system.info': m<SystemInfo>()(z.object({})),
+  'jobs.list': m<JobInfo[]>()(z.object({})),
+  'jobs.cancel': m<{ cancelled: boolean }>()(z.object({ jobId: z.string() })),
+  'settings.get': m<Settings>()(z.object({})),
+  'settings.update': m<Settings>()(settingsPatchSchema)
+} as const

@@ -1,0 +1,3 @@
+import type { Migration } from '../storage/types'
+
+export const modelsMigrations: Migration[] = []

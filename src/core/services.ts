@@ -1,0 +1,49 @@
+import type { EngineEvent, Handlers } from './contract'
+import type { Db } from './storage/types'
+import type { JobManager } from './jobs/types'
+import type { ModelHost } from './models/types'
+import type { SettingsStore } from './settings/types'
+
+/** Where everything lives on disk. All under one data directory. */
+export interface Paths {
+  dataDir: string
+  dbFile: string
+  modelsDir: string
+  adaptersDir: string
+  tmpDir: string
+  exportsDir: string
+}
+
+export interface EventBus {
+  emit(event: EngineEvent): void
+  on(listener: (event: EngineEvent) => void): () => void
+}
+
+/**
+ * The engine's shared services, built once by createEngine (src/core/engine.ts) and handed to every
+ * feature's handler factory: `export function xxxHandlers(s: Services): Partial<Handlers>`.
+ */
+export interface Services {
+  paths: Paths
+  db: Db
+  events: EventBus
+  jobs: JobManager
+  host: ModelHost
+  settings: SettingsStore
+  shell: 'electron' | 'web' | 'cli'
+  /** Test seams and overrides (e.g. trainer binary path, HF base URL for a local test server). */
+  options: EngineOptions
+}
+
+export interface EngineOptions {
+  dataDir: string
+  shell?: 'electron' | 'web' | 'cli'
+  /** Base URL for model downloads; default https://huggingface.co (tests use a local HTTP server). */
+  hfBaseUrl?: string
+  /** Path of the native trainer binary; default: native/build/bin/autodidact-trainer (or the packaged one). */
+  trainerPath?: string
+  /** 'auto' | 'cpu' — force CPU (tests, CI) */
+  gpu?: 'auto' | 'cpu'
+}
+
+export type HandlerFactory = (s: Services) => Partial<Handlers>
