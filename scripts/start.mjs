@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// `npm start`: build what is stale, then open the desktop window where Electron is installed and can show
+// one; otherwise start the web shell (the same UI and engine, in a browser over a loopback WebSocket) and
+// print its URL. `npm start -- --web` always starts the web shell. Other flags go to the web shell
+// (--data-dir DIR, --port N).
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const args = process.argv.slice(2)
+const forceWeb = args.includes('--web')
+const passThrough = args.filter((a) => a !== '--web')
+
+function newestMtime(dir) {
+  let newest = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name)
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs)
+  }
+  return newest
+}
+
+function ensureBuilt() {
+  const marker = join(root, 'out/renderer/index.html')
+  const stale = !existsSync(marker) || newestMtime(join(root, 'src')) > statSync(marker).mtimeMs
+  if (!stale) return
+  console.log('Building the app (first start or sources changed)...')
+  const r = spawnSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
+    cwd: root,
+    stdio: 'inherit'
+  })
+  if (r.status !== 0) {
+    console.error('The build failed (see above). Fix the error, or run `npm install` again if dependencies are missing.')
+    process.exit(r.status ?? 1)
+  }
+}
+
+function electronBinary() {
+  try {
+    const require = createRequire(import.meta.url)
+    const bin = require('electron') // the electron package exports the binary's path
+    return typeof bin === 'string' && existsSync(bin) ? bin : null
+  } catch {
+    return null
+  }
+}
+
+function canShowWindow() {
+  if (process.platform !== 'linux') return true
+  return Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY)
+}
+
+ensureBuilt()
+const electron = forceWeb ? null : electronBinary()
+if (electron && canShowWindow()) {
+  const child = spawn(electron, [root], { stdio: 'inherit', env: process.env })
+  child.on('exit', (code) => process.exit(code ?? 0))
+} else {
+  if (!forceWeb) {
+    const why = electron ? 'no display found' : 'Electron is not installed on this machine'
+    console.log(`Starting the web shell (${why}); open the URL below in a browser.`)
+  }
+  const tsx = join(root, 'node_modules/tsx/dist/cli.mjs')
+  const child = spawn(process.execPath, [tsx, join(root, 'src/web/main.ts'), ...passThrough], { stdio: 'inherit', cwd: root })
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig))
+  child.on('exit', (code) => process.exit(code ?? 0))
+}
