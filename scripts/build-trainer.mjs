@@ -1,1 +1,118 @@
-console.log("[trainer] build skipped (placeholder during bootstrap)")
+#!/usr/bin/env node
+// Builds native/ (the LoRA trainer) against the exact llama.cpp source node-llama-cpp ships.
+// Runs as npm's postinstall. Steps: clone node-llama-cpp's llama/gitRelease.bundle into native/build/llama.cpp,
+// apply native/patches/*.patch, configure CMake for the backend this machine has (CUDA where nvcc is found,
+// Metal on macOS, Vulkan where the SDK is, else CPU), build, copy the binary to native/build/bin.
+// Skips when a stamp (hash of sources, patches, llama.cpp release, backend) matches. A failed build prints why
+// and leaves native/build/BUILD_FAILED.txt; npm install still succeeds and the app reports the trainer as
+// unavailable with that reason.
+import { spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { cpus } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const native = join(root, 'native')
+const buildRoot = join(native, 'build')
+const llamaDir = join(buildRoot, 'llama.cpp')
+const bundle = join(root, 'node_modules/node-llama-cpp/llama/gitRelease.bundle')
+const exe = process.platform === 'win32' ? 'autodidact-trainer.exe' : 'autodidact-trainer'
+const outBin = join(buildRoot, 'bin', exe)
+const failedFile = join(buildRoot, 'BUILD_FAILED.txt')
+const force = process.argv.includes('--force')
+
+function log(msg) {
+  console.log(`[trainer] ${msg}`)
+}
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { stdio: opts.quiet ? 'pipe' : 'inherit', encoding: 'utf8', ...opts })
+  if (r.error) throw new Error(`${cmd} could not start: ${r.error.message}`)
+  if (r.status !== 0) throw new Error(`${cmd} ${args.slice(0, 3).join(' ')} exited with ${r.status}${r.stderr ? `: ${r.stderr.slice(-800)}` : ''}`)
+  return r.stdout ?? ''
+}
+function has(cmd) {
+  const r = spawnSync(process.platform === 'win32' ? 'where' : 'which', [cmd], { stdio: 'pipe' })
+  return r.status === 0
+}
+function detectBackend() {
+  const forced = process.env.AUTODIDACT_TRAINER_BACKEND
+  if (forced) return forced
+  if (process.platform === 'darwin') return 'metal'
+  if (has('nvcc') || existsSync('/usr/local/cuda/bin/nvcc')) return 'cuda'
+  if (process.env.VULKAN_SDK && has('glslc')) return 'vulkan'
+  return 'cpu'
+}
+function hashSources(backend) {
+  const h = createHash('sha256')
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.name === 'build') continue
+      const p = join(dir, e.name)
+      if (e.isDirectory()) walk(p)
+      else h.update(p.slice(native.length)).update(readFileSync(p))
+    }
+  }
+  walk(native)
+  h.update(backend).update(String(existsSync(bundle) ? statSync(bundle).size : 0))
+  h.update(readFileSync(join(root, 'node_modules/node-llama-cpp/llama/llama.cpp.info.json')))
+  return h.digest('hex').slice(0, 16)
+}
+
+function build() {
+  if (!existsSync(bundle)) throw new Error('node-llama-cpp is not installed (its llama.cpp source bundle is missing): run npm install')
+  if (!has('cmake')) throw new Error('CMake was not found: install CMake 3.19+ (Debian: apt-get install cmake) and run npm run build:trainer')
+  const backend = detectBackend()
+  const stampFile = join(buildRoot, `stamp-${backend}`)
+  const stamp = hashSources(backend)
+  if (!force && existsSync(outBin) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
+    log(`up to date (${backend}): ${outBin}`)
+    return
+  }
+  mkdirSync(buildRoot, { recursive: true })
+  const patches = readdirSync(join(native, 'patches')).filter((f) => f.endsWith('.patch')).sort()
+  const patchStamp = join(buildRoot, 'llama-patched')
+  const wantPatch = createHash('sha256').update(patches.map((p) => readFileSync(join(native, 'patches', p))).join('\n')).digest('hex')
+  if (!existsSync(llamaDir) || !existsSync(patchStamp) || readFileSync(patchStamp, 'utf8') !== wantPatch) {
+    rmSync(llamaDir, { recursive: true, force: true })
+    log('cloning llama.cpp from node-llama-cpp\'s source bundle')
+    run('git', ['clone', '--quiet', bundle, llamaDir])
+    for (const p of patches) {
+      log(`applying patch ${p}`)
+      run('git', ['-C', llamaDir, 'apply', '--whitespace=nowarn', join(native, 'patches', p)])
+    }
+    writeFileSync(patchStamp, wantPatch)
+  }
+  const buildDir = join(buildRoot, backend)
+  const defs = [`-DLLAMA_SRC=${llamaDir}`, '-DCMAKE_BUILD_TYPE=Release']
+  if (backend === 'cuda') defs.push('-DGGML_CUDA=ON', `-DCMAKE_CUDA_ARCHITECTURES=${process.env.CUDA_ARCHS ?? 'native'}`)
+  if (backend === 'metal') defs.push('-DGGML_METAL=ON', '-DGGML_METAL_EMBED_LIBRARY=ON')
+  if (backend === 'vulkan') defs.push('-DGGML_VULKAN=ON')
+  // Built on the user's own machine: optimise for it, unless a portable (packaged) build is asked for.
+  defs.push(`-DGGML_NATIVE=${process.env.AUTODIDACT_TRAINER_PORTABLE ? 'OFF' : 'ON'}`)
+  log(`configuring (${backend})`)
+  run('cmake', ['-S', native, '-B', buildDir, ...defs])
+  const jobs = String(Math.max(1, Number(process.env.AUTODIDACT_BUILD_JOBS ?? cpus().length)))
+  log(`building with ${jobs} jobs (the first build compiles llama.cpp: minutes)`)
+  const t0 = Date.now()
+  run('cmake', ['--build', buildDir, '--config', 'Release', '--target', 'autodidact-trainer', '-j', jobs])
+  const built = [join(buildDir, 'bin', exe), join(buildDir, 'bin', 'Release', exe)].find((p) => existsSync(p))
+  if (!built) throw new Error(`the build finished but ${exe} was not found in ${buildDir}/bin`)
+  mkdirSync(dirname(outBin), { recursive: true })
+  copyFileSync(built, outBin)
+  writeFileSync(join(dirname(outBin), 'backend.txt'), backend)
+  writeFileSync(stampFile, stamp)
+  rmSync(failedFile, { force: true })
+  log(`built ${outBin} (${backend}) in ${((Date.now() - t0) / 1000).toFixed(0)} s`)
+}
+
+try {
+  if (process.env.AUTODIDACT_SKIP_TRAINER_BUILD) log('skipped (AUTODIDACT_SKIP_TRAINER_BUILD is set)')
+  else build()
+} catch (err) {
+  mkdirSync(buildRoot, { recursive: true })
+  writeFileSync(failedFile, String(err.message ?? err))
+  console.error(`[trainer] BUILD FAILED: ${err.message ?? err}`)
+  console.error('[trainer] The app still installs and runs; training stays unavailable until `npm run build:trainer` succeeds.')
+}
