@@ -40,7 +40,9 @@ function detectBackend() {
   const forced = process.env.AUTODIDACT_TRAINER_BACKEND
   if (forced) return forced
   if (process.platform === 'darwin') return 'metal'
-  if (has('nvcc') || existsSync('/usr/local/cuda/bin/nvcc')) return 'cuda'
+  // A CUDA build needs the toolkit (nvcc) AND a machine with an NVIDIA driver (nvidia-smi answers).
+  const nvcc = has('nvcc') || existsSync('/usr/local/cuda/bin/nvcc')
+  if (nvcc && spawnSync('nvidia-smi', ['-L'], { stdio: 'pipe' }).status === 0) return 'cuda'
   if (process.env.VULKAN_SDK && has('glslc')) return 'vulkan'
   return 'cpu'
 }
@@ -60,10 +62,10 @@ function hashSources(backend) {
   return h.digest('hex').slice(0, 16)
 }
 
-function build() {
+function build(backendOverride) {
   if (!existsSync(bundle)) throw new Error('node-llama-cpp is not installed (its llama.cpp source bundle is missing): run npm install')
   if (!has('cmake')) throw new Error('CMake was not found: install CMake 3.19+ (Debian: apt-get install cmake) and run npm run build:trainer')
-  const backend = detectBackend()
+  const backend = backendOverride ?? detectBackend()
   const stampFile = join(buildRoot, `stamp-${backend}`)
   const stamp = hashSources(backend)
   if (!force && existsSync(outBin) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
@@ -102,6 +104,7 @@ function build() {
   mkdirSync(dirname(outBin), { recursive: true })
   copyFileSync(built, outBin)
   writeFileSync(join(dirname(outBin), 'backend.txt'), backend)
+  rmSync(join(dirname(outBin), 'backend-note.txt'), { force: true })
   writeFileSync(stampFile, stamp)
   rmSync(failedFile, { force: true })
   log(`built ${outBin} (${backend}) in ${((Date.now() - t0) / 1000).toFixed(0)} s`)
@@ -109,7 +112,17 @@ function build() {
 
 try {
   if (process.env.AUTODIDACT_SKIP_TRAINER_BUILD) log('skipped (AUTODIDACT_SKIP_TRAINER_BUILD is set)')
-  else build()
+  else {
+    try {
+      build()
+    } catch (err) {
+      if (detectBackend() === 'cpu') throw err
+      // Said out loud, recorded for system.info, never silent: the GPU build failed, the CPU one is tried.
+      console.error(`[trainer] the ${detectBackend()} build FAILED (${err.message}); building for the CPU instead`)
+      build('cpu')
+      writeFileSync(join(dirname(outBin), 'backend-note.txt'), `${detectBackend()} build failed: ${err.message}`)
+    }
+  }
 } catch (err) {
   mkdirSync(buildRoot, { recursive: true })
   writeFileSync(failedFile, String(err.message ?? err))

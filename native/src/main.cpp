@@ -1,1 +1,245 @@
-// placeholder
+// autodidact-trainer: trains a LoRA adapter on a handful of examples with llama.cpp's ggml-opt.
+// Usage: autodidact-trainer <job.json | ->. Reads one job, writes JSON lines (see events.h) and exits.
+// Exit codes: 0 done, 2 error event written, 130 cancelled (SIGTERM/SIGINT), other: crashed.
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include "dataset.h"
+#include "events.h"
+#include "ggml-backend.h"
+#include "ggml-opt.h"
+#include "job.h"
+#include "llama.h"
+#include "lora.h"
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+using namespace trainer;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+std::atomic<bool> g_cancel{false};
+void on_signal(int) { g_cancel = true; }
+
+struct TrainState {
+    const Job * job = nullptr;
+    int64_t step = 0;           // optimizer steps taken
+    int64_t total_steps = 0;
+    int epoch = 0;
+    const Packed * packed = nullptr;
+    Clock::time_point t_start;
+    int64_t tokens_done = 0;
+    std::vector<json> losses;
+    double last_loss = NAN;
+};
+TrainState g_state;
+
+ggml_opt_optimizer_params schedule(void * ud) {
+    auto * s = static_cast<TrainState *>(ud);
+    const Job & job = *s->job;
+    ggml_opt_optimizer_params p = ggml_opt_get_default_optimizer_params(nullptr);
+    const double total = std::max<int64_t>(1, s->total_steps);
+    const double warm = std::floor(job.warmup * total);
+    const double t = (double) s->step;
+    double lr = job.lr;
+    if (t < warm) lr = job.lr * (t + 1) / (warm + 1);
+    else if (job.schedule == "cosine") lr = job.lr * 0.5 * (1.0 + std::cos(M_PI * (t - warm) / std::max(1.0, total - warm)));
+    else if (job.schedule == "linear") lr = job.lr * (1.0 - (t - warm) / std::max(1.0, total - warm));
+    p.adamw.alpha = (float) std::max(lr, job.lr * 0.01);
+    p.adamw.beta1 = 0.9f;
+    p.adamw.beta2 = 0.999f;
+    p.adamw.eps = 1e-8f;
+    p.adamw.wd = job.weight_decay;
+    s->step++;
+    return p;
+}
+
+void on_step(bool train, ggml_opt_context_t opt_ctx, ggml_opt_dataset_t, ggml_opt_result_t, int64_t ibatch, int64_t, int64_t) {
+    if (!train) return;
+    TrainState & s = g_state;
+    const int64_t window = ibatch - 1;
+    float raw = 0.0f;
+    ggml_backend_tensor_get(ggml_opt_loss(opt_ctx), &raw, 0, sizeof(float));
+    // The loss is averaged over every position of the window; only the answer tokens carry a label, so
+    // rescale to the mean over answer tokens (the number users compare).
+    const int n_lab = std::max(1, s.packed->n_labeled[window]);
+    const double loss = (double) raw * s.packed->n_ctx / n_lab;
+    s.last_loss = loss;
+    s.tokens_done += s.packed->n_ctx;
+    const double secs = std::chrono::duration<double>(Clock::now() - s.t_start).count();
+    const double tps = secs > 0 ? s.tokens_done / secs : 0.0;
+    const int64_t steps_done = (int64_t) s.epoch * (int64_t) s.packed->tokens.size() + ibatch;
+    const double eta = steps_done > 0 ? secs / steps_done * (s.total_steps - steps_done) : 0.0;
+    s.losses.push_back({{"step", steps_done}, {"epoch", s.epoch + 1}, {"loss", loss}});
+    emit({{"type", "progress"}, {"epoch", s.epoch + 1}, {"epochs", s.job->epochs}, {"step", steps_done}, {"steps", s.total_steps},
+          {"loss", loss}, {"tokensPerSec", tps}, {"etaSec", eta}});
+    if (g_cancel) {
+        emit({{"type", "error"}, {"kind", "cancelled"}, {"message", "training was cancelled"}});
+        std::_Exit(130);
+    }
+}
+
+void log_filter(ggml_log_level level, const char * text, void *) {
+    if (level >= GGML_LOG_LEVEL_WARN) fputs(text, stderr);
+}
+
+std::string read_all(const std::string & path) {
+    if (path == "-") {
+        std::stringstream ss;
+        ss << std::cin.rdbuf();
+        return ss.str();
+    }
+    std::ifstream f(path);
+    if (!f) fail("bad_input", "cannot read the job file " + path);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+bool file_exists(const std::string & p) { return std::ifstream(p).good(); }
+
+// The GPU device the model's layers go to, or empty for the CPU.
+std::string gpu_device_name() {
+    for (size_t i = 0; i < ggml_backend_dev_count(); i++) {
+        ggml_backend_dev_t dev = ggml_backend_dev_get(i);
+        if (ggml_backend_dev_type(dev) == GGML_BACKEND_DEVICE_TYPE_GPU) return std::string(ggml_backend_dev_name(dev)) + " (" + ggml_backend_dev_description(dev) + ")";
+    }
+    return "";
+}
+} // namespace
+
+int main(int argc, char ** argv) {
+#ifdef __linux__
+    prctl(PR_SET_PDEATHSIG, SIGKILL); // never outlive the app
+#endif
+    std::signal(SIGTERM, on_signal);
+    std::signal(SIGINT, on_signal);
+    const auto t0 = Clock::now();
+    if (argc < 2) fail("bad_input", "usage: autodidact-trainer <job.json | ->");
+
+    Job job;
+    try {
+        job = parse_job(read_all(argv[1]));
+    } catch (const std::exception & e) {
+        fail("bad_input", e.what());
+    }
+    if (!file_exists(job.model)) fail("bad_input", "the base model file was not found: " + job.model);
+
+    llama_log_set(log_filter, nullptr);
+    llama_backend_init();
+    const std::string gpu = job.gpu_layers == 0 ? "" : gpu_device_name();
+
+    llama_model_params mp = llama_model_default_params();
+    mp.n_gpu_layers = gpu.empty() ? 0 : (job.gpu_layers < 0 ? 999 : job.gpu_layers);
+    llama_model * model = llama_model_load_from_file(job.model.c_str(), mp);
+    if (!model) fail("model_load", "could not load the base model " + job.model + " (corrupt file, unsupported architecture, or not enough memory)");
+
+    char buf[256] = {0};
+    llama_model_meta_val_str(model, "general.architecture", buf, sizeof buf);
+    const std::string arch = buf;
+    if (arch.rfind("gemma", 0) == 0)
+        fail("unsupported", "architecture " + arch + " uses GEGLU, which has no backward pass in llama.cpp: training is not possible for this model");
+
+    const int n_ctx_train = llama_model_n_ctx_train(model);
+    Packed packed;
+    try {
+        packed = pack_examples(job.examples, std::min(job.max_context, n_ctx_train), llama_vocab_eos(llama_model_get_vocab(model)));
+    } catch (const std::exception & e) {
+        fail("bad_input", e.what());
+    }
+    const int32_t n_vocab = llama_vocab_n_tokens(llama_model_get_vocab(model));
+    for (const auto & ex : job.examples)
+        for (int32_t t : ex.tokens)
+            if (t < 0 || t >= n_vocab) fail("bad_input", "token id " + std::to_string(t) + " is outside this model's vocabulary (" + std::to_string(n_vocab) + "): the examples were rendered for another model");
+
+    std::string adapter_path = job.init_adapter;
+    TargetInfo info;
+    try {
+        if (adapter_path.empty()) {
+            adapter_path = job.out + ".init.gguf";
+            info = write_init_adapter(model, job, arch, adapter_path);
+        } else if (!file_exists(adapter_path)) {
+            fail("bad_input", "the adapter to continue from was not found: " + adapter_path);
+        }
+    } catch (const std::exception & e) {
+        fail("bad_input", e.what());
+    }
+    if (!gpu.empty() && !info.first_non_f32.empty())
+        fail("unsupported", "the base model's weight " + info.first_non_f32 + " is not F32; this llama.cpp build computes the backward pass through frozen "
+             "non-F32 weights only on the CPU, and Autodidact does not fall back to the CPU silently. Train with gpuLayers 0 (CPU) or use an F32 base");
+    llama_adapter_lora * adapter = llama_adapter_lora_init(model, adapter_path.c_str());
+    if (adapter_path != job.init_adapter) std::remove(adapter_path.c_str());
+    if (!adapter) fail("bad_input", "the adapter " + adapter_path + " does not fit this model (another architecture or other tensor shapes)");
+    const int n_flagged = mark_trainable(adapter);
+
+    llama_context_params cp = llama_context_default_params();
+    cp.n_ctx = packed.n_ctx;
+    cp.n_batch = packed.n_ctx;
+    cp.n_ubatch = packed.n_ctx;
+    cp.type_k = GGML_TYPE_F32;
+    cp.type_v = GGML_TYPE_F32;
+    cp.flash_attn_type = LLAMA_FLASH_ATTN_TYPE_DISABLED;
+    const int threads = job.threads > 0 ? job.threads : (int) std::max(1u, std::thread::hardware_concurrency());
+    cp.n_threads = threads;
+    cp.n_threads_batch = threads;
+    llama_context * ctx = llama_init_from_model(model, cp);
+    if (!ctx) fail("oom", "could not create a training context of " + std::to_string(packed.n_ctx) + " tokens (not enough memory?)");
+    float scale = 1.0f;
+    llama_set_adapters_lora(ctx, &adapter, 1, &scale);
+
+    g_state.job = &job;
+    g_state.packed = &packed;
+    g_state.total_steps = (int64_t) packed.tokens.size() * job.epochs;
+    int64_t n_labeled = 0;
+    for (int n : packed.n_labeled) n_labeled += n;
+    const double load_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    emit({{"type", "started"}, {"pid", (int) getpid()}, {"backend", gpu.empty() ? "cpu" : "gpu"}, {"device", gpu.empty() ? "CPU" : gpu},
+          {"architecture", arch}, {"adapterTensors", n_flagged}, {"trainableParams", info.n_params}, {"examples", job.examples.size()},
+          {"windows", packed.tokens.size()}, {"windowTokens", packed.n_ctx}, {"tokens", packed.n_tokens}, {"answerTokens", n_labeled},
+          {"steps", g_state.total_steps}, {"threads", threads}, {"loadMs", load_ms}});
+
+    llama_opt_params op{};
+    op.n_ctx_train = 0;
+    op.param_filter = [](const ggml_tensor *, void *) { return false; }; // the base stays frozen
+    op.param_filter_ud = nullptr;
+    op.get_opt_pars = schedule;
+    op.get_opt_pars_ud = &g_state;
+    op.optimizer_type = GGML_OPT_OPTIMIZER_TYPE_ADAMW;
+    llama_opt_init(ctx, model, op);
+
+    ggml_opt_dataset_t ds = make_dataset(packed);
+    ggml_opt_result_t result_train = ggml_opt_result_init();
+    ggml_opt_result_t result_eval = ggml_opt_result_init();
+    g_state.t_start = Clock::now();
+    for (int e = 0; e < job.epochs; e++) {
+        g_state.epoch = e;
+        llama_opt_epoch(ctx, ds, result_train, result_eval, ggml_opt_dataset_ndata(ds), on_step, nullptr);
+        ggml_opt_result_reset(result_train);
+    }
+    const double train_ms = std::chrono::duration<double, std::milli>(Clock::now() - g_state.t_start).count();
+    const auto t_save = Clock::now();
+    try {
+        save_adapter(adapter, arch, job.alpha, job.out);
+    } catch (const std::exception & e) {
+        fail("io", e.what());
+    }
+    const double save_ms = std::chrono::duration<double, std::milli>(Clock::now() - t_save).count();
+    const double total_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    emit({{"type", "done"}, {"adapter", job.out}, {"finalLoss", g_state.last_loss}, {"losses", g_state.losses},
+          {"tokensPerSec", train_ms > 0 ? (double) g_state.tokens_done / (train_ms / 1000.0) : 0.0},
+          {"timings", {{"loadMs", load_ms}, {"trainMs", train_ms}, {"saveMs", save_ms}, {"totalMs", total_ms}}}});
+    ggml_opt_dataset_free(ds);
+    ggml_opt_result_free(result_train);
+    ggml_opt_result_free(result_eval);
+    llama_free(ctx);
+    llama_model_free(model);
+    return 0;
+}
