@@ -4,8 +4,7 @@
 // print its URL. `npm start -- --web` always starts the web shell. Other flags go to the web shell
 // (--data-dir DIR, --port N).
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -39,13 +38,12 @@ function ensureBuilt() {
 }
 
 function electronBinary() {
-  try {
-    const require = createRequire(import.meta.url)
-    const bin = require('electron') // the electron package exports the binary's path
-    return typeof bin === 'string' && existsSync(bin) ? bin : null
-  } catch {
-    return null
-  }
+  // Read the electron package's path.txt directly: requiring it would try to download a missing binary.
+  const dir = join(root, 'node_modules', 'electron')
+  const pathFile = join(dir, 'path.txt')
+  if (!existsSync(pathFile)) return null
+  const bin = join(dir, 'dist', readFileSync(pathFile, 'utf8').trim())
+  return existsSync(bin) ? bin : null
 }
 
 function canShowWindow() {

@@ -31,6 +31,10 @@ export interface TokenTrace {
   text: string
   prob: number
   top: { text: string; prob: number }[]
+  /** entropy (nats) of the full next-token distribution */
+  entropy?: number
+  /** self-certainty KL(U || p) of the full distribution */
+  selfCertainty?: number
 }
 
 export interface UncertaintySummary {

@@ -44,8 +44,8 @@ export interface EngineClient {
 }
 
 export * from './define'
-export type * from './system'
-export type * from './models'
-export type * from './chat'
-export type * from './rounds'
-export type * from './experiments'
+export * from './system'
+export * from './models'
+export * from './chat'
+export * from './rounds'
+export * from './experiments'

@@ -63,6 +63,8 @@ export const modelMethods = {
   'models.load': m<LoadedModelInfo>()(
     z.object({ modelId: z.string(), contextSize: z.number().int().positive().optional(), gpuLayers: z.union([z.literal('auto'), z.number().int().min(0)]).default('auto') })
   ),
+  /** Writes a small random-weights demo model (real tokenizer) so the mechanics can be tried offline. */
+  'models.createDemo': m<ModelInfo>()(z.object({ layers: z.number().int().min(1).max(32).default(2), embd: z.number().int().min(32).max(1024).default(64) })),
   'models.unload': m<{ unloaded: boolean }>()(z.object({})),
   'models.loaded': m<LoadedModelInfo | null>()(z.object({}))
 } as const

@@ -5,7 +5,7 @@ const MAGIC = 0x46554747 // "GGUF" little-endian
 
 /** Reads a byte range lazily: GGUF headers of real models are megabytes (tokenizer arrays), not gigabytes. */
 class Cursor {
-  private buf = Buffer.alloc(0)
+  private buf: Buffer = Buffer.alloc(0)
   private bufStart = 0
   pos = 0
   constructor(

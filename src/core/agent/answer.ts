@@ -1,0 +1,145 @@
+import { LlamaGrammarEvaluationState, resolveChatWrapper, type Token } from 'node-llama-cpp'
+import type { AgentProfile, TokenTrace, ToolCall } from '../contract'
+import type { ContextLease } from '../models/types'
+import { callSchema, chatHistory, parseCall, toolSystemPrompt, type Turn } from './prompt'
+import { syncPrefix } from './sequence'
+import { entropy, selfCertainty } from '../uncertainty/math'
+
+export interface AnswerInput {
+  lease: ContextLease
+  profile: Pick<AgentProfile, 'systemPrompt' | 'tools'>
+  history?: Turn[]
+  query: string
+  /** Extra demonstrations placed before the query (TT-ICL) */
+  demonstrations?: { input: string; output: string }[]
+  maxTokens?: number
+  signal?: AbortSignal
+  onToken?: (t: TokenTrace) => void
+  /** How many alternatives to keep per token for traces */
+  topK?: number
+}
+
+export interface AnswerResult {
+  text: string
+  call: ToolCall | null
+  parseError: string | null
+  tokens: TokenTrace[]
+  prompt: string
+  promptTokens: number
+  ms: number
+  stopReason: 'eos' | 'complete' | 'maxTokens' | 'cancelled'
+}
+
+/** The exact prompt text and tokens the model sees for a query (shared with uncertainty scoring). */
+export function renderPrompt(input: Pick<AnswerInput, 'lease' | 'profile' | 'history' | 'query' | 'demonstrations'>) {
+  const { model } = input.lease
+  const wrapper = resolveChatWrapper(model)
+  const turns: Turn[] = []
+  for (const d of input.demonstrations ?? []) turns.push({ role: 'user', text: d.input }, { role: 'assistant', text: d.output })
+  turns.push(...(input.history ?? []), { role: 'user', text: input.query })
+  const state = wrapper.generateContextState({ chatHistory: chatHistory(toolSystemPrompt(input.profile), turns) })
+  const tokens = state.contextText.tokenize(model.tokenizer)
+  return { text: state.contextText.toString(), tokens, stopTriggers: state.stopGenerationTriggers.map((t) => t.toString()) }
+}
+
+function topAlternatives(probs: Map<Token, number> | undefined, k: number, detok: (t: Token) => string) {
+  if (!probs || k <= 0) return []
+  const best: [Token, number][] = []
+  for (const e of probs) {
+    if (best.length < k) {
+      best.push(e)
+      best.sort((a, b) => b[1] - a[1])
+    } else if (e[1] > best[k - 1][1]) {
+      best[k - 1] = e
+      best.sort((a, b) => b[1] - a[1])
+    }
+  }
+  return best.map(([t, p]) => ({ text: detok(t), prob: p }))
+}
+
+/**
+ * The agent answers `query`: a tool call (grammar-constrained) when the profile has tools, free text
+ * otherwise. Greedy decoding; every token's probability and top alternatives are captured for traces.
+ */
+export async function answerQuery(input: AnswerInput): Promise<AnswerResult> {
+  const t0 = performance.now()
+  const { model, sequence } = input.lease
+  const prompt = renderPrompt(input)
+  const hasTools = input.profile.tools.length > 0
+  const grammarState = hasTools
+    ? new LlamaGrammarEvaluationState({
+        model,
+        grammar: await model.llama.createGrammarForJsonSchema(callSchema(input.profile.tools) as never)
+      })
+    : undefined
+  const toEvaluate = await syncPrefix(sequence, prompt.tokens)
+  const detok = (t: Token) => model.detokenize([t], true)
+  const vocabSize = 0 // the probability map covers the whole vocabulary
+  const tokens: TokenTrace[] = []
+  let text = ''
+  let stopReason: AnswerResult['stopReason'] = 'maxTokens'
+  const maxTokens = input.maxTokens ?? 256
+  const iterator = sequence.evaluateWithMetadata(toEvaluate, { confidence: true, probabilities: true }, { temperature: 0, grammarEvaluationState: grammarState })
+  for await (const out of iterator) {
+    if (input.signal?.aborted) {
+      stopReason = 'cancelled'
+      break
+    }
+    if (model.isEogToken(out.token)) {
+      stopReason = 'eos'
+      break
+    }
+    const piece = detok(out.token)
+    const trace: TokenTrace = {
+      token: out.token,
+      text: piece,
+      prob: out.confidence,
+      top: topAlternatives(out.probabilities, input.topK ?? 5, detok),
+      ...distributionStats(out.probabilities, vocabSize)
+    }
+    tokens.push(trace)
+    text += piece
+    input.onToken?.(trace)
+    if (!hasTools && prompt.stopTriggers.some((s) => s && text.endsWith(s))) {
+      const trigger = prompt.stopTriggers.find((s) => s && text.endsWith(s))!
+      text = text.slice(0, -trigger.length)
+      stopReason = 'eos'
+      break
+    }
+    if (hasTools && piece.includes('}') && isCompleteJson(text)) {
+      stopReason = 'complete'
+      break
+    }
+    if (tokens.length >= maxTokens) break
+  }
+  await iterator.return?.()
+  const parsed = hasTools ? parseCall(text, input.profile.tools) : { call: null, error: null }
+  return {
+    text: text.trim(),
+    call: parsed.call,
+    parseError: parsed.error,
+    tokens,
+    prompt: prompt.text,
+    promptTokens: prompt.tokens.length,
+    ms: performance.now() - t0,
+    stopReason
+  }
+}
+
+function distributionStats(probs: Map<Token, number> | undefined, minVocab: number) {
+  if (!probs) return {}
+  const values = [...probs.values()]
+  const vocabSize = Math.max(minVocab, values.length)
+  // tokens missing from the map have probability ~0: count them at a floor so self-certainty stays finite
+  const full = values.length < vocabSize ? values.concat(new Array(vocabSize - values.length).fill(1e-30)) : values
+  return { entropy: entropy(values), selfCertainty: selfCertainty(full, vocabSize) }
+}
+
+function isCompleteJson(text: string): boolean {
+  try {
+    JSON.parse(text.trim())
+    return true
+  } catch {
+    return false
+  }
+}

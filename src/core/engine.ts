@@ -1,0 +1,76 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { z } from 'zod'
+import { chatHandlers } from './chat/handlers'
+import { methods, type CallContext, type EngineEvent, type Handlers, type Input, type MethodName, type Output } from './contract'
+import { UserError } from './errors'
+import { createEventBus } from './events'
+import { experimentsHandlers } from './experiments/handlers'
+import { createJobManager } from './jobs/jobs'
+import { createModelHost } from './models/host'
+import { modelsHandlers } from './models/handlers'
+import { roundsHandlers } from './rounds/handlers'
+import { createSettingsStore } from './settings/settings'
+import type { EngineOptions, HandlerFactory, Paths, Services } from './services'
+import { openDb } from './storage/db'
+import { allMigrations } from './storage/migrations'
+import { systemHandlers } from './system/handlers'
+
+export interface Engine {
+  services: Services
+  call<K extends MethodName>(method: K, input: Input<K>, ctx?: CallContext): Promise<Output<K>>
+  onEvent(listener: (e: EngineEvent) => void): () => void
+  close(): Promise<void>
+}
+
+export function dataPaths(dataDir: string): Paths {
+  const p: Paths = {
+    dataDir,
+    dbFile: join(dataDir, 'autodidact.db'),
+    modelsDir: join(dataDir, 'models'),
+    adaptersDir: join(dataDir, 'adapters'),
+    tmpDir: join(dataDir, 'tmp'),
+    exportsDir: join(dataDir, 'exports')
+  }
+  for (const d of [p.dataDir, p.modelsDir, p.adaptersDir, p.tmpDir, p.exportsDir]) mkdirSync(d, { recursive: true })
+  return p
+}
+
+const FEATURES: HandlerFactory[] = [systemHandlers, modelsHandlers, chatHandlers, roundsHandlers, experimentsHandlers]
+
+function formatZodError(method: string, err: z.ZodError): string {
+  const fields = err.issues.map((i) => `${i.path.length ? i.path.join('.') : 'input'}: ${i.message}`).join('; ')
+  return `Invalid input for ${method}: ${fields}`
+}
+
+/** Builds the engine: storage, model host, jobs, settings and every feature's handlers. */
+export async function createEngine(options: EngineOptions): Promise<Engine> {
+  const paths = dataPaths(options.dataDir)
+  const events = createEventBus()
+  const db = await openDb(paths.dbFile, allMigrations)
+  const settings = createSettingsStore(db, events)
+  const host = createModelHost({ gpu: options.gpu ?? 'auto', defaultContextSize: async () => (await settings.get()).contextSize })
+  const services: Services = { paths, db, events, jobs: createJobManager(events), host, settings, shell: options.shell ?? 'web', options }
+  const handlers: Partial<Handlers> = {}
+  for (const f of FEATURES) Object.assign(handlers, f(services))
+
+  return {
+    services,
+    async call(method, input, _ctx = { origin: 'internal' }) {
+      const def = (methods as Record<string, { input: z.ZodType }>)[method as string]
+      if (!def) throw new UserError(`Unknown method "${String(method)}".`, 'unknown_method')
+      const parsed = def.input.safeParse(input ?? {})
+      if (!parsed.success) throw new UserError(formatZodError(String(method), parsed.error), 'invalid_input')
+      const handler = handlers[method] as ((i: unknown, c: CallContext) => Promise<Output<typeof method>>) | undefined
+      if (!handler) throw new UserError(`"${String(method)}" is not implemented yet.`, 'not_implemented')
+      return handler(parsed.data, _ctx)
+    },
+    onEvent: (listener) => events.on(listener),
+    async close() {
+      for (const j of services.jobs.list()) if (j.status === 'running') services.jobs.cancel(j.id)
+      await host.dispose()
+      await db.close()
+    }
+  }
+}
+

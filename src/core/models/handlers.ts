@@ -1,0 +1,108 @@
+import { existsSync } from 'node:fs'
+import { stat, unlink } from 'node:fs/promises'
+import { basename, join } from 'node:path'
+import type { Handlers } from '../contract'
+import { UserError } from '../errors'
+import type { Services } from '../services'
+import { CATALOG, fitCheck } from './catalog'
+import { ensureVocabFile, writeDemoModel } from './demo-model'
+import { describeProgress, downloadFile, hfUrl } from './download'
+import { checkTensorExtents, readGgufHeader } from './gguf-read'
+import { GgufError, metaString } from './gguf-types'
+import { modelsRepo } from './repo'
+
+export function modelsHandlers(s: Services): Partial<Handlers> {
+  const loadedId = () => s.host.loaded()?.modelId ?? null
+  const changed = () => s.events.emit({ type: 'models.changed' })
+
+  async function register(path: string, source: 'catalog' | 'import' | 'generated', name?: string, catalogId: string | null = null) {
+    let header
+    try {
+      header = await readGgufHeader(path)
+    } catch (err) {
+      if (err instanceof GgufError) throw new UserError(`${basename(path)} is not a usable GGUF model: ${err.message}.`, 'bad_gguf')
+      throw new UserError(`Cannot read ${path}: ${(err as Error).message}`, 'not_found')
+    }
+    const problem = checkTensorExtents(header)
+    if (problem) throw new UserError(`${basename(path)} is damaged: ${problem}.`, 'bad_gguf')
+    if (metaString(header, 'general.type') === 'adapter') throw new UserError(`${basename(path)} is a LoRA adapter, not a model: import it from Experiments > Adapters.`, 'bad_gguf')
+    const m = await modelsRepo.add(s.db, {
+      name: name ?? metaString(header, 'general.name') ?? basename(path, '.gguf'),
+      path,
+      sizeBytes: (await stat(path)).size,
+      architecture: metaString(header, 'general.architecture'),
+      source,
+      catalogId
+    })
+    changed()
+    return m
+  }
+
+  return {
+    'models.catalog': async ({ contextSize }) => {
+      const gpu = await s.host.gpuReport()
+      const ctx = contextSize ?? (await s.settings.get()).contextSize
+      const models = await modelsRepo.list(s.db, null)
+      return CATALOG.map((e) => ({ ...e, fit: fitCheck(e, gpu, ctx), downloaded: models.some((m) => m.catalogId === e.id) }))
+    },
+    'models.list': async () => modelsRepo.list(s.db, loadedId()),
+    'models.download': async ({ catalogId }) => {
+      const entry = CATALOG.find((e) => e.id === catalogId)
+      if (!entry) throw new UserError(`Unknown catalog model "${catalogId}".`, 'not_found')
+      const dest = join(s.paths.modelsDir, entry.hfFile)
+      const { id } = s.jobs.start('download', `Downloading ${entry.name} ${entry.quant}`, async (job) => {
+        await downloadFile({
+          url: hfUrl(s.options.hfBaseUrl ?? 'https://huggingface.co', entry.hfRepo, entry.hfFile),
+          dest,
+          signal: job.signal,
+          onProgress: (p) => job.progress(p.total ? p.received / p.total : null, describeProgress(p))
+        })
+        return register(dest, 'catalog', `${entry.name} ${entry.quant}`, entry.id)
+      })
+      return { jobId: id }
+    },
+    'models.import': async ({ path, name }) => {
+      if (!existsSync(path)) throw new UserError(`No file at ${path}.`, 'not_found')
+      return register(path, 'import', name)
+    },
+    'models.createDemo': async ({ layers, embd }) => {
+      const path = join(s.paths.modelsDir, `autodidact-demo-l${layers}-e${embd}.gguf`)
+      if (!existsSync(path)) await writeDemoModel(path, ensureVocabFile(join(s.paths.dataDir, 'cache')), { layers, embd, ff: embd * 2, heads: 4, headsKv: 2 })
+      return register(path, 'generated', `Demo model (random weights, ${layers} layers) — for trying the mechanics`)
+    },
+    'models.remove': async ({ modelId, deleteFile }) => {
+      const m = await modelsRepo.get(s.db, modelId)
+      if (!m) return { removed: false }
+      if (loadedId() === modelId) await s.host.unload()
+      await modelsRepo.remove(s.db, modelId)
+      if (deleteFile && m.path.startsWith(s.paths.modelsDir)) await unlink(m.path).catch(() => undefined)
+      changed()
+      return { removed: true }
+    },
+    'models.load': async ({ modelId, contextSize, gpuLayers }) => {
+      const m = await modelsRepo.get(s.db, modelId)
+      if (!m) throw new UserError('That model is not in the library any more.', 'not_found')
+      if (!existsSync(m.path)) throw new UserError(`The model file is missing: ${m.path}. Remove it from the list or import it again.`, 'not_found')
+      const { done } = s.jobs.start('model.load', `Loading ${m.name}`, (job) =>
+        s.host.load(m.id, m.path, { contextSize: contextSize ?? undefined, gpuLayers, signal: job.signal, onProgress: (p) => job.progress(p, `${Math.round(p * 100)}%`) })
+      )
+      const info = await done
+      s.events.emit({ type: 'model.loaded', model: info })
+      changed()
+      return info
+    },
+    'models.unload': async () => {
+      const id = loadedId()
+      await s.host.unload()
+      if (id) s.events.emit({ type: 'model.unloaded', modelId: id })
+      changed()
+      return { unloaded: Boolean(id) }
+    },
+    'models.loaded': async () => {
+      const l = s.host.loaded()
+      if (!l) return null
+      const { path: _path, ...info } = l
+      return info
+    }
+  }
+}

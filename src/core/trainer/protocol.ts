@@ -1,0 +1,65 @@
+/** The trainer's job input and its JSON-lines events (native/src/main.cpp writes them). */
+export interface TrainExample {
+  tokens: number[]
+  /** 1 = answer token (counts in the loss), 0 = prompt */
+  mask: number[]
+}
+
+export interface TrainJob {
+  model: string
+  out: string
+  examples: TrainExample[]
+  initAdapter?: string
+  lora?: { rank?: number; alpha?: number; targets?: string[]; seed?: number }
+  optim?: { lr?: number; epochs?: number; warmup?: number; schedule?: 'cosine' | 'linear' | 'constant'; weightDecay?: number }
+  /** -1: every layer on the GPU when there is one; 0: CPU */
+  gpuLayers?: number
+  threads?: number
+  maxContext?: number
+}
+
+export interface StartedEvent {
+  type: 'started'
+  pid: number
+  backend: 'cpu' | 'gpu'
+  device: string
+  architecture: string
+  adapterTensors: number
+  trainableParams: number
+  examples: number
+  windows: number
+  windowTokens: number
+  tokens: number
+  answerTokens: number
+  steps: number
+  loadMs: number
+}
+export interface ProgressEvent {
+  type: 'progress'
+  epoch: number
+  epochs: number
+  step: number
+  steps: number
+  loss: number
+  tokensPerSec: number
+  etaSec: number
+}
+export interface DoneEvent {
+  type: 'done'
+  adapter: string
+  finalLoss: number
+  losses: { step: number; epoch: number; loss: number }[]
+  tokensPerSec: number
+  timings: { loadMs: number; trainMs: number; saveMs: number; totalMs: number }
+}
+export interface ErrorEvent {
+  type: 'error'
+  kind: 'bad_input' | 'model_load' | 'unsupported' | 'oom' | 'io' | 'cancelled' | 'internal'
+  message: string
+}
+export type TrainerEvent = StartedEvent | ProgressEvent | DoneEvent | ErrorEvent
+
+export interface TrainResult extends DoneEvent {
+  started: StartedEvent
+  wallMs: number
+}

@@ -1,0 +1,69 @@
+/**
+ * Pure uncertainty math, unit-tested against hand-computed values.
+ * RSS (Relative Softmax Scoring, TT-SI paper): p_n = softmax(l)_n over candidate log-likelihoods l_n;
+ * margin u = p(1) - p(2); uncertain when u < tau.
+ */
+export function softmax(logits: number[]): number[] {
+  if (logits.length === 0) return []
+  const max = Math.max(...logits)
+  const exps = logits.map((l) => Math.exp(l - max))
+  const sum = exps.reduce((a, b) => a + b, 0)
+  return exps.map((e) => e / sum)
+}
+
+export interface RssResult {
+  scores: number[]
+  margin: number
+  uncertain: boolean
+  reason: string | null
+}
+
+export function rssMargin(logProbs: number[], tau: number): RssResult {
+  if (logProbs.length < 2) {
+    return { scores: logProbs.map(() => 1), margin: 1, uncertain: false, reason: 'fewer than two candidate actions: nothing to choose between' }
+  }
+  const scores = softmax(logProbs)
+  const sorted = [...scores].sort((a, b) => b - a)
+  const margin = sorted[0] - sorted[1]
+  return { scores, margin, uncertain: margin < tau, reason: null }
+}
+
+/** Sum of token log-probabilities, or their mean ('mean' = length-normalised). */
+export function sequenceLogProb(tokenLogProbs: number[], normalize: 'sum' | 'mean'): number {
+  const sum = tokenLogProbs.reduce((a, b) => a + b, 0)
+  return normalize === 'mean' ? sum / Math.max(1, tokenLogProbs.length) : sum
+}
+
+/** Shannon entropy (nats) of a distribution given as probabilities (need not be complete: top-k). */
+export function entropy(probs: Iterable<number>): number {
+  let h = 0
+  for (const p of probs) if (p > 0) h -= p * Math.log(p)
+  return h
+}
+
+/**
+ * Self-certainty of one token (Kang et al.): KL(U || p) = -(1/V) * sum_j log p_j - log V.
+ * Computed over the full distribution when given all V probabilities. Higher = more certain.
+ */
+export function selfCertainty(probs: ArrayLike<number>, vocabSize = probs.length): number {
+  let s = 0
+  for (let i = 0; i < probs.length; i++) s += Math.log(Math.max(probs[i], 1e-30))
+  return -s / vocabSize - Math.log(vocabSize)
+}
+
+export interface TokenStats {
+  meanConfidence: number
+  minConfidence: number
+  meanEntropy: number
+  maxEntropy: number
+}
+
+export function tokenStats(confidences: number[], entropies: number[]): TokenStats {
+  const n = Math.max(1, confidences.length)
+  return {
+    meanConfidence: confidences.reduce((a, b) => a + b, 0) / n,
+    minConfidence: confidences.length ? Math.min(...confidences) : 1,
+    meanEntropy: entropies.reduce((a, b) => a + b, 0) / Math.max(1, entropies.length),
+    maxEntropy: entropies.length ? Math.max(...entropies) : 0
+  }
+}
