@@ -49,7 +49,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const events = createEventBus()
   const db = await openDb(paths.dbFile, allMigrations)
   const settings = createSettingsStore(db, events)
-  const host = createModelHost({ gpu: options.gpu ?? 'auto', defaultContextSize: async () => (await settings.get()).contextSize })
+  const host = createModelHost({ gpu: options.gpu ?? 'auto', threads: options.threads, defaultContextSize: async () => (await settings.get()).contextSize })
   const services: Services = { paths, db, events, jobs: createJobManager(events), host, settings, shell: options.shell ?? 'web', options }
   const handlers: Partial<Handlers> = {}
   for (const f of FEATURES) Object.assign(handlers, f(services))

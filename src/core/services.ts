@@ -44,6 +44,8 @@ export interface EngineOptions {
   trainerPath?: string
   /** 'auto' | 'cpu' — force CPU (tests, CI) */
   gpu?: 'auto' | 'cpu'
+  /** CPU threads for inference (default: math cores; AUTODIDACT_THREADS overrides) */
+  threads?: number
 }
 
 export type HandlerFactory = (s: Services) => Partial<Handlers>

@@ -13,6 +13,8 @@ export interface HostOptions {
   /** distinct adapters attached before the model is recycled (node-llama-cpp frees adapters only with the model) */
   maxAdaptersPerLoad?: number
   defaultContextSize?: () => Promise<number>
+  /** CPU threads for evaluation; default: the machine's math cores (node-llama-cpp's own default oversubscribes small CPUs) */
+  threads?: number
 }
 
 interface Loaded {
@@ -80,6 +82,7 @@ export function createModelHost(options: HostOptions = {}): ModelHost {
     }
     const ctx = await c.model.createContext({
       contextSize: c.info.contextSize,
+      threads: options.threads ?? (Number(process.env.AUTODIDACT_THREADS ?? 0) || (await llama()).cpuMathCores),
       lora: adapters.length ? { adapters: adapters.map((a) => ({ filePath: a.path, scale: a.scale ?? 1 })) } : undefined
     })
     for (const a of adapters) c.adaptersSeen.add(a.path)

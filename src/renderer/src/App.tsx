@@ -1,0 +1,105 @@
+import { useEffect, useState } from 'react'
+import type { SystemInfo } from '../../core/contract'
+import { useEvent } from './hooks'
+import { engine } from './rpc'
+import { StatusBar } from './StatusBar'
+import { ChatView } from './views/chat/ChatView'
+import { ExperimentsView } from './views/experiments/ExperimentsView'
+import { ModelsView } from './views/models/ModelsView'
+import { ReviewView } from './views/review/ReviewView'
+import { RoundsView } from './views/rounds/RoundsView'
+import { SettingsView } from './views/settings/SettingsView'
+
+export type ViewId = 'chat' | 'review' | 'rounds' | 'models' | 'experiments' | 'settings'
+const NAV: { id: ViewId; label: string; key: string }[] = [
+  { id: 'chat', label: 'Chat', key: '1' },
+  { id: 'review', label: 'Review', key: '2' },
+  { id: 'rounds', label: 'Rounds', key: '3' },
+  { id: 'models', label: 'Models', key: '4' },
+  { id: 'experiments', label: 'Experiments', key: '5' },
+  { id: 'settings', label: 'Settings', key: '6' }
+]
+
+function useTheme() {
+  const [dark, setDark] = useState(() => localStorage.getItem('theme') ? localStorage.getItem('theme') === 'dark' : matchMedia('(prefers-color-scheme: dark)').matches)
+  useEffect(() => {
+    document.documentElement.classList.toggle('dark', dark)
+    localStorage.setItem('theme', dark ? 'dark' : 'light')
+  }, [dark])
+  return [dark, setDark] as const
+}
+
+export function App() {
+  const [view, setView] = useState<ViewId>(() => (location.hash.slice(1) as ViewId) || 'chat')
+  const [info, setInfo] = useState<SystemInfo | null>(null)
+  const [pending, setPending] = useState(0)
+  const [dark, setDark] = useTheme()
+  const refreshInfo = () => void engine.call('system.info', {}).then(setInfo).catch(() => undefined)
+  useEffect(() => {
+    refreshInfo()
+    void engine.call('review.pending', {}).then((p) => setPending(p.length)).catch(() => undefined)
+  }, [])
+  useEffect(() => {
+    location.hash = view
+  }, [view])
+  useEvent((e) => {
+    if (e.type === 'review.changed') setPending(e.pending)
+    if (e.type === 'model.loaded' || e.type === 'model.unloaded') refreshInfo()
+  })
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.altKey || e.metaKey)) return
+      const n = NAV.find((x) => x.key === e.key)
+      if (n) {
+        e.preventDefault()
+        setView(n.id)
+      }
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [])
+
+  return (
+    <div className="flex h-full flex-col">
+      <div className="flex min-h-0 flex-1">
+        <nav className="flex w-52 shrink-0 flex-col border-r border-line bg-panel p-3" aria-label="Main">
+          <div className="mb-5 px-2 pt-1">
+            <div className="text-base font-semibold tracking-tight">Autodidact</div>
+            <div className="text-xs text-muted">agents that learn at test time</div>
+          </div>
+          {NAV.map((n) => (
+            <button
+              key={n.id}
+              data-testid={`nav-${n.id}`}
+              aria-current={view === n.id ? 'page' : undefined}
+              title={`Alt+${n.key}`}
+              onClick={() => setView(n.id)}
+              className={`mb-0.5 flex items-center justify-between rounded-md px-2.5 py-1.5 text-left text-sm ${view === n.id ? 'bg-accent/15 font-medium text-accent' : 'text-muted hover:bg-sunken hover:text-fg'}`}
+            >
+              {n.label}
+              {n.id === 'review' && pending > 0 && (
+                <span data-testid="nav-review-count" className="rounded-full bg-accent px-1.5 text-xs text-accent-fg">
+                  {pending}
+                </span>
+              )}
+            </button>
+          ))}
+          <div className="mt-auto px-2">
+            <button className="text-xs text-muted hover:text-fg" onClick={() => setDark(!dark)} aria-label="Toggle dark mode">
+              {dark ? 'Light theme' : 'Dark theme'}
+            </button>
+          </div>
+        </nav>
+        <main className="min-w-0 flex-1 overflow-auto p-6">
+          {view === 'chat' && <ChatView info={info} goTo={setView} />}
+          {view === 'review' && <ReviewView />}
+          {view === 'rounds' && <RoundsView />}
+          {view === 'models' && <ModelsView info={info} onChanged={refreshInfo} />}
+          {view === 'experiments' && <ExperimentsView />}
+          {view === 'settings' && <SettingsView info={info} />}
+        </main>
+      </div>
+      <StatusBar info={info} />
+    </div>
+  )
+}

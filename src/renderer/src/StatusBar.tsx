@@ -1,0 +1,34 @@
+import type { SystemInfo } from '../../core/contract'
+import { useJobs } from './hooks'
+import { engine } from './rpc'
+import { formatBytes } from './format'
+
+/** Always visible: which backend runs the model (said honestly), the trainer, and running jobs. */
+export function StatusBar({ info }: { info: SystemInfo | null }) {
+  const jobs = Object.values(useJobs()).filter((j) => j.status === 'running')
+  const gpu = info?.gpu
+  const backend = !gpu
+    ? 'Connecting…'
+    : gpu.backend === 'cpu'
+      ? `CPU only — ${gpu.cpuReason ?? ''}`
+      : `${gpu.backend.toUpperCase()} · ${gpu.deviceNames.join(', ')} · ${formatBytes(gpu.vramFreeBytes ?? 0)} free of ${formatBytes(gpu.vramTotalBytes ?? 0)}`
+  return (
+    <footer className="flex items-center gap-4 border-t border-line bg-panel px-4 py-1.5 text-xs text-muted" data-testid="status-bar">
+      <span data-testid="backend" className={gpu?.backend === 'cpu' ? 'text-warn' : ''} title={backend}>
+        {backend.length > 110 ? `${backend.slice(0, 110)}…` : backend}
+      </span>
+      <span>Trainer: {info ? (info.trainer.available ? `ready (${info.trainer.backend ?? '?'})` : `unavailable — ${info.trainer.reason}`) : '…'}</span>
+      <span className="ml-auto flex items-center gap-3">
+        {jobs.map((j) => (
+          <span key={j.id} className="flex items-center gap-1.5">
+            {j.label}
+            {j.progress !== null ? ` ${Math.round(j.progress * 100)}%` : ''}
+            <button className="underline" onClick={() => void engine.call('jobs.cancel', { jobId: j.id })} aria-label={`Cancel ${j.label}`}>
+              cancel
+            </button>
+          </span>
+        ))}
+      </span>
+    </footer>
+  )
+}

@@ -1,0 +1,175 @@
+import { useEffect, useRef, useState } from 'react'
+import type { Conversation, Message, SystemInfo } from '../../../../core/contract'
+import type { ViewId } from '../../App'
+import { useAction, useCall, useEvent } from '../../hooks'
+import { engine } from '../../rpc'
+import { Button } from '../../ui/Button'
+import { Select, Textarea } from '../../ui/Field'
+import { EmptyState, ErrorNote } from '../../ui/States'
+import { MessageView } from './MessageView'
+import { ProfileEditor } from './ProfileEditor'
+
+export function ChatView({ info, goTo }: { info: SystemInfo | null; goTo: (v: ViewId) => void }) {
+  const conversations = useCall('conversations.list', {})
+  const profiles = useCall('profiles.list', {})
+  const settings = useCall('settings.get', {})
+  const [active, setActive] = useState<Conversation | null>(null)
+  const [messages, setMessages] = useState<Message[]>([])
+  const [draft, setDraft] = useState('')
+  const [streaming, setStreaming] = useState<{ jobId: string; id: string; text: string } | null>(null)
+  const [editing, setEditing] = useState(false)
+  const action = useAction()
+  const bottom = useRef<HTMLDivElement>(null)
+
+  useEffect(() => {
+    if (!active && conversations.data?.length) setActive(conversations.data[0])
+  }, [conversations.data, active])
+  useEffect(() => {
+    if (active) void engine.call('conversations.messages', { conversationId: active.id }).then(setMessages)
+    else setMessages([])
+  }, [active])
+  useEffect(() => {
+    bottom.current?.scrollIntoView({ block: 'end' })
+  }, [messages.length, streaming?.text])
+
+  useEvent((e) => {
+    if (e.type === 'chat.token' && active && e.conversationId === active.id) {
+      setStreaming((s) => ({ jobId: e.jobId, id: e.messageId, text: (s?.id === e.messageId ? s.text : '') + e.text }))
+    }
+    if (e.type === 'chat.message' && active && e.message.conversationId === active.id) {
+      setStreaming(null)
+      setMessages((m) => [...m.filter((x) => x.id !== e.message.id), e.message])
+    }
+    if (e.type === 'job.update' && streaming && e.job.id === streaming.jobId && e.job.status !== 'running') {
+      if (e.job.status !== 'done') {
+        setStreaming(null)
+        if (e.job.error) action.setError(e.job.error)
+      }
+    }
+    if (e.type === 'round.update' && active) void engine.call('conversations.messages', { conversationId: active.id }).then(setMessages)
+  })
+
+  const send = async () => {
+    const text = draft.trim()
+    if (!text || streaming) return
+    await action.run(async () => {
+      let conv = active
+      if (!conv) {
+        conv = await engine.call('conversations.create', { profileId: profiles.data?.[0]?.id ?? null })
+        setActive(conv)
+        void conversations.reload()
+      }
+      const r = await engine.call('chat.send', { conversationId: conv.id, content: text })
+      setDraft('')
+      setMessages((m) => [...m, { id: r.userMessageId, conversationId: conv!.id, role: 'user', content: text, toolCalls: null, tokens: null, uncertainty: null, prompt: null, roundId: null, createdAt: Date.now() }])
+      setStreaming({ jobId: r.jobId, id: r.assistantMessageId, text: '' })
+    })
+  }
+  const newConversation = async (profileId: string | null) => {
+    const conv = await action.run(() => engine.call('conversations.create', { profileId }))
+    if (conv) {
+      setActive(conv)
+      void conversations.reload()
+    }
+  }
+  const improve = (messageId: string) =>
+    void action.run(async () => {
+      await engine.call('rounds.start', { messageId })
+      if (active) setMessages(await engine.call('conversations.messages', { conversationId: active.id }))
+    })
+
+  const noModel = info && !info.loadedModelId
+  return (
+    <div className="flex h-full min-h-[600px] gap-4">
+      <aside className="flex w-60 shrink-0 flex-col gap-2">
+        <Button variant="primary" onClick={() => void newConversation(active?.profileId ?? profiles.data?.[0]?.id ?? null)} data-testid="new-conversation">
+          New conversation
+        </Button>
+        <div className="flex-1 space-y-0.5 overflow-auto" data-testid="conversation-list">
+          {conversations.data?.map((c) => (
+            <button key={c.id} onClick={() => setActive(c)} className={`block w-full truncate rounded-md px-2.5 py-1.5 text-left text-sm ${active?.id === c.id ? 'bg-sunken font-medium' : 'text-muted hover:bg-sunken'}`}>
+              {c.title}
+            </button>
+          ))}
+        </div>
+      </aside>
+      <section className="flex min-w-0 flex-1 flex-col rounded-lg border border-line bg-panel">
+        <header className="flex items-center gap-3 border-b border-line px-4 py-2.5">
+          <label className="flex items-center gap-2 text-xs text-muted">
+            Agent
+            <Select aria-label="Agent profile" className="!w-56 !py-1" value={active?.profileId ?? ''} onChange={(e) => void newConversation(e.target.value || null)}>
+              {profiles.data?.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name} ({p.tools.length} tools)
+                </option>
+              ))}
+              <option value="">No tools (plain chat)</option>
+            </Select>
+          </label>
+          <Button size="sm" variant="ghost" onClick={() => setEditing(!editing)}>
+            {editing ? 'Close editor' : 'Edit profiles'}
+          </Button>
+          <label className="ml-auto flex items-center gap-2 text-xs text-muted">
+            <input
+              type="checkbox"
+              data-testid="auto-improve"
+              checked={settings.data?.autoImprove ?? false}
+              onChange={(e) => void engine.call('settings.update', { autoImprove: e.target.checked }).then((s) => settings.setData(s))}
+            />
+            Auto-improve uncertain answers
+          </label>
+        </header>
+        {editing && <ProfileEditor profiles={profiles.data ?? []} onSaved={() => void profiles.reload()} />}
+        <div className="flex-1 space-y-3 overflow-auto p-4" data-testid="message-list">
+          {noModel && (
+            <EmptyState title="No model is loaded" action={<Button variant="primary" onClick={() => goTo('models')}>Go to Models</Button>}>
+              Download a model from the catalog, import a .gguf file, or create the offline demo model in Models. Then load it and come back.
+            </EmptyState>
+          )}
+          {!noModel && messages.length === 0 && !streaming && <EmptyState title="Ask the agent something">It answers with a tool call or text; uncertain answers can be improved with a TT-SI round.</EmptyState>}
+          {messages.map((m) => (
+            <MessageView key={m.id} message={m} onImprove={improve} improving={action.busy} />
+          ))}
+          {streaming && (
+            <div className="flex justify-start" data-testid="streaming">
+              <div className="max-w-[80%] rounded-lg border border-line bg-panel px-3.5 py-2.5 font-mono text-sm whitespace-pre-wrap">
+                {streaming.text}
+                <span className="ml-0.5 inline-block h-4 w-1.5 animate-pulse bg-accent align-middle" />
+              </div>
+            </div>
+          )}
+          <div ref={bottom} />
+        </div>
+        <div className="border-t border-line p-3">
+          <ErrorNote error={action.error} />
+          <div className="mt-2 flex gap-2">
+            <Textarea
+              aria-label="Message"
+              data-testid="chat-input"
+              rows={2}
+              placeholder={noModel ? 'Load a model first' : 'Message the agent (Enter to send, Shift+Enter for a new line)'}
+              value={draft}
+              disabled={Boolean(noModel)}
+              onChange={(e) => setDraft(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' && !e.shiftKey) {
+                  e.preventDefault()
+                  void send()
+                }
+              }}
+            />
+            {streaming ? (
+              <Button variant="danger" onClick={() => void engine.call('jobs.cancel', { jobId: streaming.jobId })} data-testid="cancel-generation">
+                Stop
+              </Button>
+            ) : (
+              <Button variant="primary" onClick={() => void send()} disabled={!draft.trim() || Boolean(noModel)} data-testid="send">
+                Send
+              </Button>
+            )}
+          </div>
+        </div>
+      </section>
+    </div>
+  )
+}

@@ -1,0 +1,69 @@
+import { createReadStream, existsSync, statSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { extname, join, normalize, resolve } from 'node:path'
+import { createEngine, type Engine } from '../core/engine'
+import { CONTENT_SECURITY_POLICY } from '../core/rpc/csp'
+import { attachRpc, randomToken } from '../core/rpc/ws-server'
+import type { EngineOptions } from '../core/services'
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml',
+  '.png': 'image/png', '.json': 'application/json', '.woff2': 'font/woff2', '.ico': 'image/x-icon'
+}
+
+export interface WebShell {
+  url: string
+  port: number
+  token: string
+  engine: Engine
+  server: Server
+  close(): Promise<void>
+}
+
+/** The web shell: the built renderer over http plus the engine's contract over a WebSocket, on loopback only. */
+export async function startWebShell(opts: { engine?: Engine; engineOptions: EngineOptions; port?: number; staticDir?: string }): Promise<WebShell> {
+  const engine = opts.engine ?? (await createEngine({ ...opts.engineOptions, shell: 'web' }))
+  const staticDir = resolve(opts.staticDir ?? join(process.cwd(), 'out', 'renderer'))
+  const token = randomToken()
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    let file = normalize(join(staticDir, decodeURIComponent(url.pathname)))
+    if (!file.startsWith(staticDir)) {
+      res.writeHead(403).end()
+      return
+    }
+    if (!existsSync(file) || statSync(file).isDirectory()) file = join(staticDir, 'index.html')
+    if (!existsSync(file)) {
+      res.writeHead(500, { 'Content-Type': 'text/plain' }).end('The UI is not built: run `npm run build` (npm start does it for you).')
+      return
+    }
+    res.writeHead(200, {
+      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': 'no-cache'
+    })
+    createReadStream(file).pipe(res)
+  })
+  await new Promise<void>((r, j) => {
+    server.once('error', j)
+    server.listen(opts.port ?? 0, '127.0.0.1', r)
+  })
+  const port = (server.address() as AddressInfo).port
+  const wss = attachRpc(server, engine, token, () => [`http://127.0.0.1:${port}`, `http://localhost:${port}`])
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    engine,
+    server,
+    async close() {
+      for (const c of wss.clients) c.terminate()
+      wss.close()
+      await new Promise<void>((r) => server.close(() => r()))
+      await engine.close()
+    }
+  }
+}
