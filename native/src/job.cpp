@@ -53,6 +53,7 @@ Job parse_job(const std::string & text) {
     job.gpu_layers = j.value("gpuLayers", job.gpu_layers);
     job.threads = j.value("threads", job.threads);
     job.max_context = j.value("maxContext", job.max_context);
+    job.eval_after = j.value("evalAfter", job.eval_after);
 
     if (job.rank < 1 || job.rank > 256) bad("lora.rank must be between 1 and 256");
     if (job.epochs < 1 || job.epochs > 1000) bad("optim.epochs must be between 1 and 1000");

@@ -28,6 +28,7 @@ struct Job {
     int gpu_layers = -1; // -1: all layers on the GPU when there is one
     int threads = 0;     // 0: hardware concurrency
     int max_context = 4096;
+    bool eval_after = false; // after training, one forward pass over the data with the final adapter (evalLoss)
 };
 
 // Throws std::runtime_error with a user-facing message.

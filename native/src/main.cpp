@@ -87,6 +87,17 @@ void on_step(bool train, ggml_opt_context_t opt_ctx, ggml_opt_dataset_t, ggml_op
     }
 }
 
+// Evaluation after training: the mean loss over answer tokens with the final adapter (no update).
+double g_eval_sum = 0.0;
+int64_t g_eval_labels = 0;
+void on_eval(bool train, ggml_opt_context_t opt_ctx, ggml_opt_dataset_t, ggml_opt_result_t, int64_t ibatch, int64_t, int64_t) {
+    if (train) return;
+    float raw = 0.0f;
+    ggml_backend_tensor_get(ggml_opt_loss(opt_ctx), &raw, 0, sizeof(float));
+    g_eval_sum += (double) raw * g_state.packed->n_ctx;
+    g_eval_labels += g_state.packed->n_labeled[ibatch - 1];
+}
+
 void log_filter(ggml_log_level level, const char * text, void *) {
     if (level >= GGML_LOG_LEVEL_WARN) fputs(text, stderr);
 }
@@ -225,6 +236,11 @@ int main(int argc, char ** argv) {
         ggml_opt_result_reset(result_train);
     }
     const double train_ms = std::chrono::duration<double, std::milli>(Clock::now() - g_state.t_start).count();
+    double eval_loss = NAN;
+    if (job.eval_after) {
+        llama_opt_epoch(ctx, ds, result_train, result_eval, 0, nullptr, on_eval);
+        eval_loss = g_eval_labels > 0 ? g_eval_sum / (double) g_eval_labels : NAN;
+    }
     const auto t_save = Clock::now();
     try {
         save_adapter(adapter, arch, job.alpha, job.out);
@@ -233,7 +249,7 @@ int main(int argc, char ** argv) {
     }
     const double save_ms = std::chrono::duration<double, std::milli>(Clock::now() - t_save).count();
     const double total_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-    emit({{"type", "done"}, {"adapter", job.out}, {"finalLoss", g_state.last_loss}, {"losses", g_state.losses},
+    emit({{"type", "done"}, {"adapter", job.out}, {"finalLoss", g_state.last_loss}, {"evalLoss", std::isnan(eval_loss) ? json(nullptr) : json(eval_loss)}, {"losses", g_state.losses},
           {"tokensPerSec", train_ms > 0 ? (double) g_state.tokens_done / (train_ms / 1000.0) : 0.0},
           {"timings", {{"loadMs", load_ms}, {"trainMs", train_ms}, {"saveMs", save_ms}, {"totalMs", total_ms}}}});
     ggml_opt_dataset_free(ds);

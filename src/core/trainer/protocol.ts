@@ -16,6 +16,8 @@ export interface TrainJob {
   gpuLayers?: number
   threads?: number
   maxContext?: number
+  /** after training, evaluate the final adapter on the data (DoneEvent.evalLoss) */
+  evalAfter?: boolean
 }
 
 export interface StartedEvent {
@@ -48,6 +50,8 @@ export interface DoneEvent {
   type: 'done'
   adapter: string
   finalLoss: number
+  /** mean loss over answer tokens with the final adapter, when the job asked for evalAfter */
+  evalLoss: number | null
   losses: { step: number; epoch: number; loss: number }[]
   tokensPerSec: number
   timings: { loadMs: number; trainMs: number; saveMs: number; totalMs: number }

@@ -1,0 +1,116 @@
+import { createEngine, type Engine } from '../core/engine'
+import type { MethodName } from '../core/contract'
+import { toWireError } from '../core/errors'
+import { defaultDataDir } from '../web/data-dir'
+
+/**
+ * `npm run cli -- <command>` / `npx autodidact <command>`: the engine for scripts, over the same contract.
+ *   info                               engine, GPU and trainer status
+ *   call <method> [json]               call any contract method (see src/core/contract)
+ *   models list | import <path> | demo | load <id>
+ *   chat <model-id> "<message>"        load the model, answer, print tokens as they stream
+ *   settings get | set key=value ...
+ *   rounds list | show <id> ; review list | approve <id...> | reject <id...>
+ *   experiments run <dataset.jsonl> <model-id> [methods] [limit]   (see docs/experiments.md)
+ * Flags: --data-dir DIR (or AUTODIDACT_DATA_DIR), --cpu, --json
+ */
+const argv = process.argv.slice(2)
+const flag = (name: string) => {
+  const i = argv.indexOf(name)
+  if (i < 0) return undefined
+  const v = argv[i + 1]
+  argv.splice(i, 2)
+  return v
+}
+const bool = (name: string) => {
+  const i = argv.indexOf(name)
+  if (i >= 0) argv.splice(i, 1)
+  return i >= 0
+}
+const dataDir = flag('--data-dir') ?? defaultDataDir()
+const cpu = bool('--cpu')
+const asJson = bool('--json')
+
+function print(v: unknown) {
+  console.log(asJson || typeof v !== 'string' ? JSON.stringify(v, null, asJson ? 0 : 2) : v)
+}
+
+async function waitJob(e: Engine, jobId: string) {
+  return new Promise<void>((resolve, reject) => {
+    const off = e.onEvent((ev) => {
+      if (ev.type === 'job.update' && ev.job.id === jobId && ev.job.status !== 'running') {
+        off()
+        if (ev.job.status === 'done') resolve()
+        else reject(new Error(ev.job.error ?? ev.job.status))
+      }
+    })
+  })
+}
+
+async function run(e: Engine): Promise<void> {
+  const [cmd, sub, ...rest] = argv
+  const call = <K extends MethodName>(m: K, input: unknown) => e.call(m, input as never, { origin: 'cli' })
+  switch (cmd) {
+    case 'info':
+      return print(await call('system.info', {}))
+    case 'call':
+      return print(await call(sub as MethodName, rest[0] ? JSON.parse(rest[0]) : {}))
+    case 'models':
+      if (sub === 'list') return print(await call('models.list', {}))
+      if (sub === 'import') return print(await call('models.import', { path: rest[0] }))
+      if (sub === 'demo') return print(await call('models.createDemo', {}))
+      if (sub === 'load') return print(await call('models.load', { modelId: rest[0] }))
+      break
+    case 'chat': {
+      await call('models.load', { modelId: sub })
+      const conv = await call('conversations.create', {})
+      e.onEvent((ev) => {
+        if (ev.type === 'chat.token' && !asJson) process.stdout.write(ev.text)
+      })
+      const r = await call('chat.send', { conversationId: conv.id, content: rest.join(' ') })
+      await waitJob(e, r.jobId)
+      const msgs = await call('conversations.messages', { conversationId: conv.id })
+      const last = msgs[msgs.length - 1]
+      if (asJson) return print(last)
+      return print(`\n\nuncertainty: ${last.uncertainty?.estimator} margin ${last.uncertainty?.margin.toFixed(3)} (tau ${last.uncertainty?.tau}) -> ${last.uncertainty?.uncertain ? 'uncertain' : 'confident'}`)
+    }
+    case 'settings':
+      if (sub === 'get') return print(await call('settings.get', {}))
+      if (sub === 'set') {
+        const patch: Record<string, unknown> = {}
+        for (const kv of rest) {
+          const [k, v] = kv.split('=')
+          patch[k] = v === 'true' ? true : v === 'false' ? false : Number.isFinite(Number(v)) ? Number(v) : v
+        }
+        return print(await call('settings.update', patch))
+      }
+      break
+    case 'rounds':
+      if (sub === 'list') return print(await call('rounds.list', {}))
+      if (sub === 'show') return print(await call('rounds.get', { id: rest[0] }))
+      break
+    case 'review':
+      if (sub === 'list') return print(await call('review.pending', {}))
+      if (sub === 'approve') return print(await call('review.approve', { ids: rest }))
+      if (sub === 'reject') return print(await call('review.reject', { ids: rest }))
+      break
+    case 'experiments': {
+      const { runExperimentCli } = await import('./experiments')
+      return runExperimentCli(e, sub, rest, print)
+    }
+  }
+  throw new Error(`unknown command: ${argv.join(' ') || '(none)'}. See src/cli/index.ts for the commands.`)
+}
+
+const engine = await createEngine({ dataDir, shell: 'cli', gpu: cpu ? 'cpu' : 'auto' })
+let code = 0
+try {
+  await run(engine)
+} catch (err) {
+  const w = toWireError(err)
+  console.error(`error (${w.code}): ${w.message}`)
+  code = 1
+} finally {
+  await engine.close()
+}
+process.exit(code)
