@@ -9,7 +9,7 @@ import { experimentsHandlers } from './experiments/handlers'
 import { createJobManager } from './jobs/jobs'
 import { createModelHost } from './models/host'
 import { modelsHandlers } from './models/handlers'
-import { roundsHandlers } from './rounds/handlers'
+import { roundsHandlers, roundsStartup } from './rounds/handlers'
 import { createSettingsStore } from './settings/settings'
 import type { EngineOptions, HandlerFactory, Paths, Services } from './services'
 import { openDb } from './storage/db'
@@ -53,6 +53,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const services: Services = { paths, db, events, jobs: createJobManager(events), host, settings, shell: options.shell ?? 'web', options }
   const handlers: Partial<Handlers> = {}
   for (const f of FEATURES) Object.assign(handlers, f(services))
+  await roundsStartup(services)
 
   return {
     services,

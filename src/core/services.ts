@@ -44,6 +44,11 @@ export interface EngineOptions {
   trainerPath?: string
   /** 'auto' | 'cpu' — force CPU (tests, CI) */
   gpu?: 'auto' | 'cpu'
+  /**
+   * Test seam: supplies the raw text of self-augmentation instead of the model (random-weight test models
+   * rarely write valid pairs). Production never sets it.
+   */
+  augmentOverride?: (req: { query: string; k: number; toolNames: string[] }) => Promise<string>
   /** CPU threads for inference (default: math cores; AUTODIDACT_THREADS overrides) */
   threads?: number
 }

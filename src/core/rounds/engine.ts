@@ -1,0 +1,88 @@
+import type { RoundStage, RoundStatus } from '../contract'
+import { isAbort, toWireError } from '../errors'
+import type { JobHandle } from '../jobs/types'
+import type { Services } from '../services'
+import { roundsRepo, type RoundPatch } from './repo'
+import { answerStage, augmentationStage, trainingExamples, trainingStage, uncertaintyStage } from './stages'
+
+async function pendingCount(s: Services): Promise<number> {
+  return (await s.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM examples WHERE status = 'pending'"))!.n
+}
+
+/**
+ * Runs a round from the stage it is at to the next point where it must wait (review) or ends (done,
+ * failed). Every transition is one transaction; a crash leaves the last completed stage, so `resume`
+ * continues from there. Cancelling marks the round interrupted (resumable); approved pairs are never lost.
+ */
+export async function runRound(s: Services, roundId: string, job: JobHandle): Promise<void> {
+  const settings = await s.settings.get()
+  const load = async () => (await roundsRepo.get(s.db, roundId))!
+  let round = await load()
+  const move = async (stage: RoundStage, status: RoundStatus, patch: RoundPatch = {}, stageMs?: [string, number]) => {
+    const timings = stageMs ? { ...round.timings, [stageMs[0]]: Math.round(stageMs[1]) } : round.timings
+    await roundsRepo.update(s.db, roundId, { error: null, ...patch, stage, status, timings })
+    round = await load()
+    s.events.emit({ type: 'round.update', roundId, status, stage })
+  }
+  try {
+    await move(round.stage, round.stage === 'training' ? 'training' : 'running')
+    if (round.stage === 'uncertainty') {
+      const t0 = performance.now()
+      const r = await uncertaintyStage(s, round, settings, job)
+      await move('augmentation', 'running', { before: r.before, uncertainty: r.uncertainty, prompts: [...round.prompts, { stage: 'answer', prompt: r.prompt }] }, ['uncertainty', performance.now() - t0])
+    }
+    if (round.stage === 'augmentation') {
+      const t0 = performance.now()
+      job.progress(null, 'writing similar examples')
+      const r = await augmentationStage(s, round, settings, job)
+      await s.db.transaction(async (tx) => {
+        for (const e of r.examples) await roundsRepo.addExample(tx, e)
+        await roundsRepo.update(tx, roundId, { stage: 'review', prompts: [...round.prompts, { stage: 'augmentation', prompt: r.prompt }], timings: { ...round.timings, augmentation: Math.round(performance.now() - t0) } })
+      })
+      round = await load()
+      s.events.emit({ type: 'review.changed', pending: await pendingCount(s) })
+    }
+    if (round.stage === 'review') {
+      const examples = await roundsRepo.examples(s.db, roundId)
+      if (examples.some((e) => e.status === 'pending')) {
+        await move('review', 'awaiting_review')
+        return
+      }
+      await move('training', 'training')
+    }
+    const examples = await trainingExamples(s, round)
+    if (round.stage === 'training') {
+      if (examples.length === 0) {
+        await move('done', 'done', { error: 'No example was approved, so nothing was trained and the answer stands.' })
+        return
+      }
+      const t0 = performance.now()
+      if (round.mode === 'tt-icl') await move('answer', 'running', {}, ['training', 0])
+      else {
+        const training = await trainingStage(s, round, settings, examples, job)
+        await move('answer', 'running', { training }, ['training', performance.now() - t0])
+      }
+    }
+    if (round.stage === 'answer') {
+      const t0 = performance.now()
+      const after = await answerStage(s, round, settings, examples, job)
+      await move('done', 'done', { after }, ['answer', performance.now() - t0])
+    }
+  } catch (err) {
+    const cancelled = job.signal.aborted || isAbort(err)
+    const training = (err as { training?: RoundPatch['training'] }).training
+    await roundsRepo.update(s.db, roundId, {
+      status: cancelled ? 'interrupted' : 'failed',
+      error: cancelled ? 'cancelled: resume to continue from the last completed stage' : toWireError(err).message,
+      ...(training ? { training } : {})
+    })
+    round = await load()
+    s.events.emit({ type: 'round.update', roundId, status: round.status, stage: round.stage, detail: round.error ?? undefined })
+    throw err
+  }
+}
+
+/** Starts (or continues) a round as a job. */
+export function startRoundJob(s: Services, roundId: string, label = 'Self-improvement round'): string {
+  return s.jobs.start('round', label, (job) => runRound(s, roundId, job)).id
+}

@@ -1,0 +1,49 @@
+import { historyTurns } from '../chat/respond'
+import { UserError } from '../errors'
+import type { Services } from '../services'
+import { chatRepo } from '../storage/chat-repo'
+import { startRoundJob } from './engine'
+import { roundsRepo } from './repo'
+
+/** A round for an assistant answer in a conversation: the answer and its scores are the "before". */
+export async function startRoundForMessage(s: Services, messageId: string): Promise<{ roundId: string; jobId: string }> {
+  const msg = await chatRepo.getMessage(s.db, messageId)
+  if (!msg || msg.role !== 'assistant') throw new UserError('Pick an answer of the agent to improve.', 'not_found')
+  if (msg.roundId) throw new UserError('This answer already has a round: see Rounds.', 'exists')
+  const conv = await chatRepo.getConversation(s.db, msg.conversationId)
+  const all = await chatRepo.messages(s.db, msg.conversationId)
+  const idx = all.findIndex((m) => m.id === messageId)
+  const userIdx = all.slice(0, idx).map((m) => m.role).lastIndexOf('user')
+  if (userIdx < 0) throw new UserError('This answer has no question before it.', 'invalid')
+  const profile = (conv?.profileId && (await chatRepo.getProfile(s.db, conv.profileId))) || { name: 'No tools', systemPrompt: '', tools: [] }
+  const loaded = s.host.loaded()
+  if (!loaded) throw new UserError('No model is loaded: load one in Models first.', 'no_model')
+  const settings = await s.settings.get()
+  const round = await s.db.transaction(async (tx) => {
+    const r = await roundsRepo.create(tx, {
+      conversationId: msg.conversationId, messageId, profileId: conv?.profileId ?? null,
+      profile: { name: profile.name, systemPrompt: profile.systemPrompt, tools: profile.tools }, modelId: loaded.modelId,
+      query: all[userIdx].content, history: historyTurns(all.slice(0, userIdx)), mode: settings.adaptationMode,
+      teacher: settings.teacher.kind === 'http' ? settings.teacher.model : null,
+      stage: 'augmentation', uncertainty: msg.uncertainty,
+      before: { text: msg.content, call: msg.toolCalls?.[0] ?? null, tokens: msg.tokens, prompt: msg.prompt ?? '' },
+      prompts: msg.prompt ? [{ stage: 'answer', prompt: msg.prompt }] : []
+    })
+    await chatRepo.setMessageRound(tx, messageId, r.id)
+    return r
+  })
+  return { roundId: round.id, jobId: startRoundJob(s, round.id) }
+}
+
+/** A round for a free query (CLI, experiments): starts from the uncertainty stage. */
+export async function startRoundForQuery(s: Services, query: string, profileId: string | null): Promise<{ roundId: string; jobId: string }> {
+  const loaded = s.host.loaded()
+  if (!loaded) throw new UserError('No model is loaded: load one in Models first.', 'no_model')
+  const profile = (profileId && (await chatRepo.getProfile(s.db, profileId))) || { name: 'No tools', systemPrompt: '', tools: [] }
+  const settings = await s.settings.get()
+  const r = await roundsRepo.create(s.db, {
+    conversationId: null, messageId: null, profileId, profile: { name: profile.name, systemPrompt: profile.systemPrompt, tools: profile.tools },
+    modelId: loaded.modelId, query, history: [], mode: settings.adaptationMode, teacher: settings.teacher.kind === 'http' ? settings.teacher.model : null
+  })
+  return { roundId: r.id, jobId: startRoundJob(s, r.id) }
+}
