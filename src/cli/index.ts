@@ -1,6 +1,6 @@
 import { createEngine, type Engine } from '../core/engine'
 import type { MethodName } from '../core/contract'
-import { toWireError } from '../core/errors'
+import { toWireError, UserError } from '../core/errors'
 import { defaultDataDir } from '../web/data-dir'
 
 /**
@@ -35,6 +35,14 @@ function print(v: unknown) {
   console.log(asJson || typeof v !== 'string' ? JSON.stringify(v, null, asJson ? 0 : 2) : v)
 }
 
+function jsonArg(raw: string): unknown {
+  try {
+    return JSON.parse(raw)
+  } catch (err) {
+    throw new UserError(`The input is not valid JSON (${(err as Error).message}). Quote it for the shell: '{"key":1}'.`, 'invalid_json')
+  }
+}
+
 async function waitJob(e: Engine, jobId: string) {
   return new Promise<void>((resolve, reject) => {
     const off = e.onEvent((ev) => {
@@ -54,7 +62,8 @@ async function run(e: Engine): Promise<void> {
     case 'info':
       return print(await call('system.info', {}))
     case 'call':
-      return print(await call(sub as MethodName, rest[0] ? JSON.parse(rest[0]) : {}))
+      if (!sub) throw new UserError('usage: call <method> [json input], e.g. call settings.update \'{"tau":0.9}\'', 'usage')
+      return print(await call(sub as MethodName, rest[0] ? jsonArg(rest[0]) : {}))
     case 'models':
       if (sub === 'list') return print(await call('models.list', {}))
       if (sub === 'import') return print(await call('models.import', { path: rest[0] }))
@@ -77,12 +86,9 @@ async function run(e: Engine): Promise<void> {
     case 'settings':
       if (sub === 'get') return print(await call('settings.get', {}))
       if (sub === 'set') {
-        const patch: Record<string, unknown> = {}
-        for (const kv of rest) {
-          const [k, v] = kv.split('=')
-          patch[k] = v === 'true' ? true : v === 'false' ? false : Number.isFinite(Number(v)) ? Number(v) : v
-        }
-        return print(await call('settings.update', patch))
+        const { settingsPatchFromArgs } = await import('./settings-args')
+        const current = (await call('settings.get', {})) as unknown as Record<string, unknown>
+        return print(await call('settings.update', settingsPatchFromArgs(rest, current)))
       }
       break
     case 'rounds':

@@ -22,3 +22,13 @@ export function isAbort(err: unknown): boolean {
   const e = err as { name?: string; code?: string; kind?: string }
   return e?.name === 'AbortError' || e?.code === 'ABORT_ERR' || e?.kind === 'cancelled'
 }
+
+/**
+ * The one line to show a user for any error (RPC boundary, CLI, notifications): a UserError's own message;
+ * a cancellation as such; anything else as an unexpected error with its message, so it can be reported.
+ */
+export function toUserMessage(err: unknown): string {
+  if (err instanceof UserError) return err.message
+  if (isAbort(err)) return 'The operation was cancelled.'
+  return `Unexpected error: ${toWireError(err).message}`
+}

@@ -1,7 +1,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { extname, join, normalize, resolve } from 'node:path'
+import { extname, join, normalize, resolve, sep } from 'node:path'
 import { createEngine, type Engine } from '../core/engine'
 import { CONTENT_SECURITY_POLICY } from '../core/rpc/csp'
 import { attachRpc, randomToken } from '../core/rpc/ws-server'
@@ -28,8 +28,15 @@ export async function startWebShell(opts: { engine?: Engine; engineOptions: Engi
   const token = randomToken()
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost')
-    let file = normalize(join(staticDir, decodeURIComponent(url.pathname)))
-    if (!file.startsWith(staticDir)) {
+    let path: string
+    try {
+      path = decodeURIComponent(url.pathname)
+    } catch {
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end('malformed URL')
+      return
+    }
+    let file = normalize(join(staticDir, path))
+    if (file !== staticDir && !file.startsWith(staticDir + sep)) {
       res.writeHead(403).end()
       return
     }
@@ -45,7 +52,9 @@ export async function startWebShell(opts: { engine?: Engine; engineOptions: Engi
       'Referrer-Policy': 'no-referrer',
       'Cache-Control': 'no-cache'
     })
-    createReadStream(file).pipe(res)
+    createReadStream(file)
+      .on('error', () => res.destroy())
+      .pipe(res)
   })
   await new Promise<void>((r, j) => {
     server.once('error', j)

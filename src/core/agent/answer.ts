@@ -3,7 +3,7 @@ import type { AgentProfile, TokenTrace, ToolCall } from '../contract'
 import type { ContextLease } from '../models/types'
 import { callSchema, chatHistory, parseCall, toolSystemPrompt, type Turn } from './prompt'
 import { syncPrefix } from './sequence'
-import { entropy, selfCertainty } from '../uncertainty/math'
+import { distributionStats as fullDistributionStats } from '../uncertainty/math'
 
 export interface AnswerInput {
   lease: ContextLease
@@ -74,7 +74,6 @@ export async function answerQuery(input: AnswerInput): Promise<AnswerResult> {
     : undefined
   const toEvaluate = await syncPrefix(sequence, prompt.tokens)
   const detok = (t: Token) => model.detokenize([t], true)
-  const vocabSize = 0 // the probability map covers the whole vocabulary
   const tokens: TokenTrace[] = []
   let text = ''
   let stopReason: AnswerResult['stopReason'] = 'maxTokens'
@@ -95,7 +94,7 @@ export async function answerQuery(input: AnswerInput): Promise<AnswerResult> {
       text: piece,
       prob: out.confidence,
       top: topAlternatives(out.probabilities, input.topK ?? 5, detok),
-      ...distributionStats(out.probabilities, vocabSize)
+      ...distributionStats(out.probabilities)
     }
     tokens.push(trace)
     text += piece
@@ -126,13 +125,11 @@ export async function answerQuery(input: AnswerInput): Promise<AnswerResult> {
   }
 }
 
-function distributionStats(probs: Map<Token, number> | undefined, minVocab: number) {
+function distributionStats(probs: Map<Token, number> | undefined): Pick<TokenTrace, 'entropy' | 'selfCertainty'> {
   if (!probs) return {}
-  const values = [...probs.values()]
-  const vocabSize = Math.max(minVocab, values.length)
-  // tokens missing from the map have probability ~0: count them at a floor so self-certainty stays finite
-  const full = values.length < vocabSize ? values.concat(new Array(vocabSize - values.length).fill(1e-30)) : values
-  return { entropy: entropy(values), selfCertainty: selfCertainty(full, vocabSize) }
+  // the map holds the whole vocabulary; see uncertainty/math.ts distributionStats for the grammar case
+  const { entropy, selfCertainty } = fullDistributionStats(probs.values())
+  return selfCertainty === undefined ? { entropy } : { entropy, selfCertainty }
 }
 
 function isCompleteJson(text: string): boolean {

@@ -45,6 +45,8 @@ export interface UncertaintySummary {
   uncertain: boolean
   candidates: { label: string; logProb: number; score: number }[]
   ms: number
+  /** Why the decision is trivial, e.g. fewer than two candidate actions (margin 1, certain) */
+  reason?: string | null
 }
 
 export interface Message {

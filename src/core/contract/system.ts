@@ -87,6 +87,7 @@ export const settingsPatchSchema = z
     contextSize: z.number().int().min(256).max(131072)
   })
   .partial()
+  .strict() // a misspelt key is an error, not a silent no-op
 
 export const systemMethods = {
   'system.info': m<SystemInfo>()(z.object({})),

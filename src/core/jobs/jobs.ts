@@ -26,17 +26,23 @@ export function createJobManager(events: EventBus): JobManager {
       controllers.set(id, controller)
       publish(info)
       let last = 0
+      let trailing: ReturnType<typeof setTimeout> | null = null
+      const flush = () => {
+        if (trailing) clearTimeout(trailing)
+        trailing = null
+        last = Date.now()
+        if (info.status === 'running') publish(info)
+      }
       const handle: JobHandle = {
         id,
         signal: controller.signal,
         progress(progress, detail) {
           info.progress = progress
           if (detail !== undefined) info.detail = detail
-          const now = Date.now()
-          if (now - last >= MIN_INTERVAL_MS || progress === 1) {
-            last = now
-            publish(info)
-          }
+          const wait = MIN_INTERVAL_MS - (Date.now() - last)
+          if (wait <= 0 || progress === 1) flush()
+          // throttled: the latest value still goes out once the interval has passed
+          else trailing ??= setTimeout(flush, wait)
         }
       }
       const done = (async () => {
@@ -50,6 +56,7 @@ export function createJobManager(events: EventBus): JobManager {
           info.error = toWireError(err).message
           throw err
         } finally {
+          if (trailing) clearTimeout(trailing)
           info.endedAt = Date.now()
           controllers.delete(id)
           publish(info)

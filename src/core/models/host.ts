@@ -5,8 +5,9 @@ import { UserError } from '../errors'
 import { checkAdapter } from './adapter-check'
 import { checkTensorExtents, readGgufHeader } from './gguf-read'
 import { GgufError, metaString, type GgufHeader } from './gguf-types'
+import { isKnownArchitecture } from './llama-archs'
+import { explainMemoryError, isMemoryError } from './memory'
 import type { ContextLease, LoraRef, ModelHost } from './types'
-import { formatBytes } from './units'
 
 export interface HostOptions {
   gpu?: 'auto' | 'cpu'
@@ -53,11 +54,9 @@ export function createModelHost(options: HostOptions = {}): ModelHost {
       if (/architecture/i.test(msg)) {
         throw new UserError(`This model's architecture (${metaString(header, 'general.architecture')}) is not supported by the bundled llama.cpp: ${msg}`, 'unsupported_arch')
       }
-      if (/memory|VRAM|RAM|alloc/i.test(msg)) {
-        throw new UserError(
-          `Not enough memory to load this model: it needs about ${formatBytes(header.fileSize)} for its weights plus the context; ${formatBytes(freemem())} of RAM is free. Pick a smaller model or quantization, or a smaller context.`,
-          'out_of_memory'
-        )
+      if (isMemoryError(err)) {
+        const ctx = opts.contextSize ?? (await options.defaultContextSize?.()) ?? 4096
+        throw new UserError(await explainMemoryError(l, path, ctx, typeof opts.gpuLayers === 'number' ? opts.gpuLayers : undefined, 'to load this model'), 'out_of_memory')
       }
       throw new UserError(`The model could not be loaded: ${msg}`, 'model_load')
     }
@@ -80,11 +79,17 @@ export function createModelHost(options: HostOptions = {}): ModelHost {
       c.model = await loadModel(c.info.path, c.header, c.opts)
       c.adaptersSeen.clear()
     }
-    const ctx = await c.model.createContext({
-      contextSize: c.info.contextSize,
-      threads: options.threads ?? (Number(process.env.AUTODIDACT_THREADS ?? 0) || (await llama()).cpuMathCores),
-      lora: adapters.length ? { adapters: adapters.map((a) => ({ filePath: a.path, scale: a.scale ?? 1 })) } : undefined
-    })
+    const ctx = await c.model
+      .createContext({
+        contextSize: c.info.contextSize,
+        threads: options.threads ?? (Number(process.env.AUTODIDACT_THREADS ?? 0) || (await llama()).cpuMathCores),
+        lora: adapters.length ? { adapters: adapters.map((a) => ({ filePath: a.path, scale: a.scale ?? 1 })) } : undefined
+      })
+      .catch(async (err: unknown) => {
+        if (!isMemoryError(err)) throw err
+        const what = `for a ${c.info.contextSize}-token context`
+        throw new UserError(await explainMemoryError(await llama(), c.info.path, c.info.contextSize, c.model.gpuLayers, what), 'out_of_memory')
+      })
     for (const a of adapters) c.adaptersSeen.add(a.path)
     c.context = ctx
     c.sequence = ctx.getSequence() // one sequence per context, kept so its KV cache (prompt prefix) is reused
@@ -125,6 +130,14 @@ export function createModelHost(options: HostOptions = {}): ModelHost {
         const truncated = checkTensorExtents(header)
         if (truncated) throw new UserError(`${path} is damaged: ${truncated}. Download it again.`, 'bad_gguf')
         if (metaString(header, 'general.type') === 'adapter') throw new UserError('This file is a LoRA adapter, not a model.', 'bad_gguf')
+        const arch = metaString(header, 'general.architecture')
+        if (!arch) throw new UserError(`${path} has no general.architecture key: it is not a model llama.cpp can load.`, 'bad_gguf')
+        if (!isKnownArchitecture(arch)) {
+          throw new UserError(
+            `This model's architecture "${arch}" is not supported by the bundled llama.cpp, so it cannot be loaded. Pick a model of a supported family (Llama, Qwen, Gemma, Phi, Mistral...).`,
+            'unsupported_arch'
+          )
+        }
         if (current) {
           await current.context?.dispose()
           await current.model.dispose()

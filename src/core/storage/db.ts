@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import sqlite3 from 'sqlite3'
 import { UserError } from '../errors'
 import type { Db, Migration, SqlParam } from './types'
@@ -24,14 +25,25 @@ function wrap(err: Error & { code?: string }, sql: string): Error {
 class Connection implements Db {
   /** Serialises transactions: statements outside a transaction wait for the running one. */
   private chain: Promise<unknown> = Promise.resolve()
+  /**
+   * The transaction whose callback is running in this async context. Code inside `transaction(fn)` that calls
+   * the outer handle (e.g. a repo helper given `s.db`) joins that transaction instead of queueing behind it,
+   * which would deadlock. Once the transaction ends, leftover async work queues normally again.
+   */
+  private readonly scope: AsyncLocalStorage<{ open: boolean }>
 
-  constructor(private readonly raw: sqlite3.Database, private readonly inTx = false) {}
+  constructor(private readonly raw: sqlite3.Database, private readonly inTx = false, scope?: AsyncLocalStorage<{ open: boolean }>) {
+    this.scope = scope ?? new AsyncLocalStorage()
+  }
+  private joined(): boolean {
+    return this.inTx || this.scope.getStore()?.open === true
+  }
 
   private direct<T>(fn: (cb: (err: Error | null, v?: T) => void) => void, sql: string): Promise<T> {
     return new Promise((resolve, reject) => fn((err, v) => (err ? reject(wrap(err, sql)) : resolve(v as T))))
   }
   private queued<T>(work: () => Promise<T>): Promise<T> {
-    if (this.inTx) return work()
+    if (this.joined()) return work()
     const next = this.chain.then(work, work)
     this.chain = next.catch(() => undefined)
     return next
@@ -57,17 +69,20 @@ class Connection implements Db {
     return this.queued(() => this.direct<void>((cb) => this.raw.exec(sql, cb), sql))
   }
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
-    if (this.inTx) return fn(this) // nested: join the running transaction
+    if (this.joined()) return fn(this.inTx ? this : new Connection(this.raw, true, this.scope)) // nested: join the running transaction
     return this.queued(async () => {
-      const tx = new Connection(this.raw, true)
+      const tx = new Connection(this.raw, true, this.scope)
+      const state = { open: true }
       await tx.exec('BEGIN IMMEDIATE')
       try {
-        const result = await fn(tx)
+        const result = await this.scope.run(state, () => fn(tx))
         await tx.exec('COMMIT')
         return result
       } catch (err) {
         await tx.exec('ROLLBACK').catch(() => undefined)
         throw err
+      } finally {
+        state.open = false
       }
     })
   }

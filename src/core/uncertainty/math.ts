@@ -67,3 +67,35 @@ export function tokenStats(confidences: number[], entropies: number[]): TokenSta
     maxEntropy: entropies.length ? Math.max(...entropies) : 0
   }
 }
+
+export interface DistributionStats {
+  entropy: number
+  /** undefined when fewer than two tokens were possible (nothing was decided at this step) */
+  selfCertainty?: number
+  /** how many tokens had non-zero probability */
+  support: number
+}
+
+/**
+ * Entropy and self-certainty of one next-token distribution as llama.cpp returns it: the FULL vocabulary
+ * (node-llama-cpp's `probabilities: true` with greedy sampling keeps every token; no top-k approximation).
+ * Under a tool-call grammar the tokens the grammar forbids have probability exactly 0 and KL(U || p) over
+ * the whole vocabulary would be infinite, so self-certainty is taken over the support S (tokens with
+ * p > 0): KL(U_S || p) = -(1/|S|) * sum_{j in S} log p_j - log |S|. Without a grammar S is (up to float
+ * underflow) the whole vocabulary, i.e. the paper's definition. Steps with |S| < 2 are forced by the
+ * grammar and carry no self-certainty.
+ */
+export function distributionStats(probs: Iterable<number>): DistributionStats {
+  let h = 0
+  let logSum = 0
+  let support = 0
+  for (const p of probs) {
+    if (!(p > 0)) continue
+    const lp = Math.log(p)
+    h -= p * lp
+    logSum += lp
+    support++
+  }
+  if (support < 2) return { entropy: Math.max(0, h), support }
+  return { entropy: h, selfCertainty: -logSum / support - Math.log(support), support }
+}

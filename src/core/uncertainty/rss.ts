@@ -17,6 +17,15 @@ export interface RssInput {
   extraCandidates?: string[]
 }
 
+/** The candidate actions RSS scores: the call prefix of each tool name, then any extra full calls. */
+export function rssCandidates(profile: Pick<AgentProfile, 'tools'>, extra: string[] = []): { texts: string[]; labels: string[] } {
+  const names = profile.tools.map((t) => t.name)
+  return {
+    texts: names.map((name) => `${CALL_PREFIX}${name}"`).concat(extra),
+    labels: names.concat(extra.map((c, i) => `sample ${i + 1}: ${c}`))
+  }
+}
+
 /**
  * RSS margin over the profile's tools: l_n = log P('{"name":"<tool>"' | prompt). The prompt (and the
  * part of the call prefix all candidates share) is evaluated ONCE; each candidate then costs only its own
@@ -26,11 +35,10 @@ export async function scoreRss(input: RssInput): Promise<UncertaintySummary> {
   const t0 = performance.now()
   const { model, sequence } = input.lease
   const prompt = renderPrompt(input)
-  const labels = input.profile.tools.map((t) => t.name)
-  const texts = labels.map((name) => `${CALL_PREFIX}${name}"`).concat(input.extraCandidates ?? [])
-  const allLabels = labels.concat((input.extraCandidates ?? []).map((c, i) => `sample ${i + 1}: ${c}`))
+  const { texts, labels: allLabels } = rssCandidates(input.profile, input.extraCandidates)
   if (texts.length === 0) {
-    return { estimator: 'rss', margin: 1, tau: input.tau, uncertain: false, candidates: [], ms: performance.now() - t0 }
+    const reason = 'the profile has no tools: nothing to choose between'
+    return { estimator: 'rss', margin: 1, tau: input.tau, uncertain: false, candidates: [], ms: performance.now() - t0, reason }
   }
   const candTokens = texts.map((t) => model.tokenize(t, false, 'trimLeadingSpace'))
   // tokens every candidate starts with: evaluated once with the prompt
@@ -65,6 +73,7 @@ export async function scoreRss(input: RssInput): Promise<UncertaintySummary> {
     tau: input.tau,
     uncertain: r.uncertain,
     candidates: allLabels.map((label, i) => ({ label, logProb: logProbs[i], score: r.scores[i] })),
-    ms: performance.now() - t0
+    ms: performance.now() - t0,
+    reason: r.reason
   }
 }

@@ -5,8 +5,8 @@ import { tokenStats } from './math'
  * Token-level estimators over a generated answer (no extra model calls):
  * - 'token-entropy': score = mean token confidence (probability of the chosen token); uncertain when the
  *   mean is below tau. The summary lists min confidence and mean/max entropy.
- * - 'self-certainty': mean per-token KL(U || p) over the full distribution, mapped to [0,1) with
- *   1 - exp(-sc / log V)... kept simple: score = sc / (sc + 1); uncertain when below tau.
+ * - 'self-certainty': mean per-token KL(U || p) (full vocabulary; under a grammar over the allowed tokens,
+ *   see math.ts distributionStats), mapped to [0,1) by score = sc / (sc + 1); uncertain when below tau.
  */
 export function scoreTokens(estimator: 'token-entropy' | 'self-certainty', tokens: TokenTrace[], tau: number): UncertaintySummary {
   const t0 = performance.now()
@@ -16,7 +16,9 @@ export function scoreTokens(estimator: 'token-entropy' | 'self-certainty', token
   let score: number
   if (estimator === 'token-entropy') score = stats.meanConfidence
   else {
-    const sc = tokens.length ? tokens.reduce((a, t) => a + (t.selfCertainty ?? 0), 0) / tokens.length : 0
+    // steps forced by a grammar (one possible token) have no self-certainty and are left out of the mean
+    const decided = tokens.filter((t) => t.selfCertainty !== undefined)
+    const sc = decided.length ? decided.reduce((a, t) => a + t.selfCertainty!, 0) / decided.length : 0
     score = sc / (sc + 1)
   }
   return {

@@ -39,6 +39,7 @@ export function ChatView({ info, goTo }: { info: SystemInfo | null; goTo: (v: Vi
     if (e.type === 'chat.message' && active && e.message.conversationId === active.id) {
       setStreaming(null)
       setMessages((m) => [...m.filter((x) => x.id !== e.message.id), e.message])
+      void conversations.reload()
     }
     if (e.type === 'job.update' && streaming && e.job.id === streaming.jobId && e.job.status !== 'running') {
       if (e.job.status !== 'done') {
@@ -132,7 +133,7 @@ export function ChatView({ info, goTo }: { info: SystemInfo | null; goTo: (v: Vi
           ))}
           {streaming && (
             <div className="flex justify-start" data-testid="streaming">
-              <div className="max-w-[80%] rounded-lg border border-line bg-panel px-3.5 py-2.5 font-mono text-sm whitespace-pre-wrap">
+              <div className="max-w-[80%] rounded-lg border border-line bg-panel px-3.5 py-2.5 font-mono text-sm whitespace-pre-wrap [overflow-wrap:anywhere]">
                 {streaming.text}
                 <span className="ml-0.5 inline-block h-4 w-1.5 animate-pulse bg-accent align-middle" />
               </div>

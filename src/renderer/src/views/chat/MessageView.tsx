@@ -8,7 +8,7 @@ export function ToolCallCard({ name, args }: { name: string; args: Record<string
   return (
     <div className="rounded-md border border-line bg-sunken p-2.5 font-mono text-xs" data-testid="tool-call">
       <div className="mb-1 text-[11px] font-semibold tracking-wide text-accent uppercase">tool call · {name}</div>
-      <pre className="whitespace-pre-wrap">{JSON.stringify(args, null, 2)}</pre>
+      <pre className="whitespace-pre-wrap [overflow-wrap:anywhere]">{JSON.stringify(args, null, 2)}</pre>
     </div>
   )
 }
@@ -34,7 +34,7 @@ export function MessageView({ message, onImprove, improving }: { message: Messag
         {message.toolCalls?.length ? (
           message.toolCalls.map((c, i) => <ToolCallCard key={i} name={c.name} args={c.arguments} />)
         ) : (
-          <p className="whitespace-pre-wrap">{message.content || <span className="text-muted italic">(empty answer)</span>}</p>
+          <p className="whitespace-pre-wrap [overflow-wrap:anywhere]">{message.content || <span className="text-muted italic">(empty answer)</span>}</p>
         )}
         {!mine && (
           <div className="mt-2 flex flex-wrap items-center gap-2">

@@ -11,7 +11,7 @@ function tokenClass(p: number): string {
 
 export function TokenStrip({ tokens }: { tokens: Trace[] }) {
   return (
-    <div className="font-mono text-xs leading-6" data-testid="token-strip">
+    <div className="font-mono text-xs leading-6 [overflow-wrap:anywhere]" data-testid="token-strip">
       {tokens.map((t, i) => (
         <span
           key={i}

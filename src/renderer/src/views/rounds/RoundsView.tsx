@@ -1,11 +1,84 @@
-import { PageHeader } from '../../ui/Card'
-import { EmptyState } from '../../ui/States'
+import { useEffect, useState } from 'react'
+import type { Example, Round } from '../../../../core/contract'
+import { when } from '../../format'
+import { useCall, useEvent } from '../../hooks'
+import { engine } from '../../rpc'
+import { Badge } from '../../ui/Badge'
+import { Card, PageHeader } from '../../ui/Card'
+import { Input, Select } from '../../ui/Field'
+import { EmptyState, ErrorNote } from '../../ui/States'
+import { RoundDetail } from './RoundDetail'
+
+const STATUSES = ['running', 'awaiting_review', 'training', 'done', 'failed', 'interrupted', 'discarded']
 
 export function RoundsView() {
+  const [status, setStatus] = useState('')
+  const [profileId, setProfileId] = useState('')
+  const [since, setSince] = useState('')
+  const profiles = useCall('profiles.list', {})
+  const list = useCall('rounds.list', { status: status || undefined, profileId: profileId || undefined, since: since ? new Date(since).getTime() : undefined }, [status, profileId, since])
+  const [selected, setSelected] = useState<string | null>(null)
+  const [detail, setDetail] = useState<(Round & { examples: Example[] }) | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const loadDetail = (id: string) => engine.call('rounds.get', { id }).then(setDetail, (e: Error) => setError(e.message))
+  useEffect(() => {
+    if (!selected && list.data?.length) setSelected(list.data[0].id)
+  }, [list.data, selected])
+  useEffect(() => {
+    if (selected) void loadDetail(selected)
+  }, [selected])
+  useEvent((e) => {
+    if (e.type === 'round.update' || e.type === 'review.changed') {
+      void list.reload()
+      if (selected && (e.type !== 'round.update' || e.roundId === selected)) void loadDetail(selected)
+    }
+  })
   return (
-    <div className="mx-auto max-w-5xl">
-      <PageHeader title="Rounds" />
-      <EmptyState title="Coming with the TT-SI engine" />
+    <div className="mx-auto max-w-6xl">
+      <PageHeader title="Rounds" subtitle="Every self-improvement round: scores, examples, training, and the answers before and after." />
+      <div className="mb-4 flex gap-3">
+        <Select aria-label="Filter by status" className="!w-48" value={status} onChange={(e) => setStatus(e.target.value)}>
+          <option value="">All statuses</option>
+          {STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </Select>
+        <Select aria-label="Filter by profile" className="!w-56" value={profileId} onChange={(e) => setProfileId(e.target.value)}>
+          <option value="">All profiles</option>
+          {profiles.data?.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+        </Select>
+        <Input aria-label="Since date" type="date" className="!w-44" value={since} onChange={(e) => setSince(e.target.value)} />
+      </div>
+      <ErrorNote error={list.error ?? error} />
+      {list.data?.length === 0 ? (
+        <EmptyState title="No rounds yet">Click Improve on an answer in Chat, or turn on auto-improve, to start one.</EmptyState>
+      ) : (
+        <div className="flex gap-4">
+          <Card className="w-80 shrink-0" title="History">
+            <ul className="-m-2 space-y-0.5" data-testid="round-list">
+              {list.data?.map((r) => (
+                <li key={r.id}>
+                  <button data-testid="round-row" onClick={() => setSelected(r.id)} className={`w-full rounded-md p-2 text-left ${selected === r.id ? 'bg-sunken' : 'hover:bg-sunken'}`}>
+                    <div className="truncate text-sm">{r.query}</div>
+                    <div className="mt-0.5 flex items-center gap-2 text-xs text-muted">
+                      <Badge tone={r.status === 'done' ? 'ok' : r.status === 'failed' ? 'bad' : 'accent'}>{r.status}</Badge>
+                      {r.pending > 0 && <span>{r.pending} to review</span>}
+                      <span className="ml-auto">{when(r.createdAt)}</span>
+                    </div>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </Card>
+          <div className="min-w-0 flex-1">{detail && <RoundDetail round={detail} onChanged={() => { void list.reload(); void loadDetail(detail.id) }} />}</div>
+        </div>
+      )}
     </div>
   )
 }

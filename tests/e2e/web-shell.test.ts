@@ -1,0 +1,113 @@
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startWebShell, type WebShell } from '../../src/web/server'
+import { launchChromium } from '../fixtures/browser'
+import { tempDir } from '../fixtures/engine'
+import { ensureTestModel } from '../fixtures/test-models'
+
+const root = join(fileURLToPath(import.meta.url), '..', '..', '..')
+const shots = join(root, 'docs', 'screenshots')
+
+/** Stands in for self-augmentation text: random-weight test models rarely write valid pairs. */
+const pairs = async () =>
+  JSON.stringify({
+    examples: [
+      { input: 'How warm is it in Rome today?', call: { name: 'get_weather', arguments: { city: 'Rome' } } },
+      { input: 'Weather for Oslo please', call: { name: 'get_weather', arguments: { city: 'Oslo', unit: 'celsius' } } },
+      { input: 'Is it raining in Lima?', call: { name: 'get_weather', arguments: { town: 'Lima' } } }
+    ]
+  })
+
+describe('web shell in Chromium: the whole TT-SI walk', () => {
+  let shell: WebShell
+  let browser: Browser
+  let page: Page
+  beforeAll(async () => {
+    shell = await startWebShell({
+      engineOptions: { dataDir: tempDir('e2e-'), gpu: 'cpu', threads: 1, augmentOverride: pairs },
+      staticDir: join(root, 'out', 'renderer')
+    })
+    await shell.engine.call('settings.update', { tau: 0.999, optim: { lr: 1e-3, epochs: 3, warmup: 0, schedule: 'constant', weightDecay: 0 } })
+    browser = await launchChromium()
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await shell?.close()
+  })
+
+  it('refuses a WebSocket with a wrong token', async () => {
+    const res = await page.goto(shell.url.replace(/token=[^&]+/, 'token=wrong'))
+    expect(res?.status()).toBe(200) // the page loads, the engine does not answer
+    await page.waitForTimeout(1000)
+    expect(await page.getByTestId('backend').textContent()).toBe('Connecting…')
+  })
+
+  it('starts with no model and shows how to get one', async () => {
+    await page.goto(shell.url)
+    await page.getByText('No model is loaded').waitFor()
+    expect(await page.getByRole('button', { name: 'Go to Models' }).isVisible()).toBe(true)
+    expect(await page.getByTestId('backend').textContent()).toMatch(/CPU only/)
+    await page.screenshot({ path: join(shots, 'chat-no-model.png') })
+  })
+
+  it('imports and loads a generated model', async () => {
+    await page.getByTestId('nav-models').click()
+    await page.getByTestId('import-path').fill(await ensureTestModel())
+    await page.getByTestId('import-model').click()
+    await page.getByTestId('load-model').click()
+    await page.getByText('loaded', { exact: true }).waitFor({ timeout: 60_000 })
+    await page.screenshot({ path: join(shots, 'models.png'), fullPage: true })
+  })
+
+  it('chats: tokens stream, the answer is a tool call with an uncertainty badge and a trace', async () => {
+    await page.getByTestId('nav-chat').click()
+    await page.getByTestId('chat-input').fill('What is the weather in Paris?')
+    await page.getByTestId('send').click()
+    // tokens appear in the streaming bubble before the final message replaces it
+    await page.waitForFunction(() => (document.querySelector('[data-testid=streaming]')?.textContent ?? '').length > 5, null, { timeout: 60_000 })
+    await page.getByTestId('message-assistant').waitFor({ timeout: 120_000 })
+    expect(await page.getByTestId('streaming').count()).toBe(0)
+    expect(await page.getByTestId('tool-call').count()).toBeGreaterThanOrEqual(0)
+    const badge = page.getByTestId('uncertainty-badge')
+    // the badge states the margin against tau, and its verdict follows from them
+    const text = (await badge.textContent()) ?? ''
+    const m = /(uncertain|confident) · ([\d.]+) \/ τ ([\d.]+)/.exec(text)
+    expect(m, text).not.toBeNull()
+    expect(m![1] === 'uncertain').toBe(Number(m![2]) < Number(m![3]))
+    expect(await badge.getAttribute('data-uncertain')).toBe(String(m![1] === 'uncertain'))
+    await page.getByTestId('trace-toggle').click()
+    expect(await page.getByTestId('token').count()).toBeGreaterThan(3)
+    expect(await page.getByTestId('candidates').locator('tr').count()).toBe(3)
+    await page.screenshot({ path: join(shots, 'chat-trace.png') })
+  })
+
+  it('improve -> review -> approve -> training -> round done -> history shows before and after', async () => {
+    await page.getByTestId('improve').click()
+    await page.getByTestId('nav-review-count').waitFor({ timeout: 60_000 })
+    await page.getByTestId('nav-review').click()
+    await page.getByTestId('review-item').first().waitFor()
+    expect(await page.getByTestId('review-item').count()).toBe(2) // the third pair was invalid
+    await page.screenshot({ path: join(shots, 'review.png') })
+    await page.getByTestId('approve').first().click()
+    await page.getByTestId('approve').first().click()
+    await page.getByTestId('nav-rounds').click()
+    await page.getByTestId('round-detail').waitFor()
+    await page.getByTestId('round-detail').getByText('done', { exact: true }).waitFor({ timeout: 180_000 })
+    expect(await page.getByTestId('answer-before').textContent()).toContain('{"name":"')
+    expect(await page.getByTestId('answer-after').textContent()).toContain('{"name":"')
+    expect(await page.getByTestId('loss-curve').locator('svg').count()).toBeGreaterThan(0)
+    await page.screenshot({ path: join(shots, 'rounds.png'), fullPage: true })
+  })
+
+  it('settings and experiments views render', async () => {
+    await page.getByTestId('nav-settings').click()
+    await page.getByTestId('save-settings').waitFor()
+    await page.screenshot({ path: join(shots, 'settings.png'), fullPage: true })
+    await page.getByTestId('nav-experiments').click()
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: join(shots, 'experiments.png'), fullPage: true })
+  })
+})
