@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } f
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { benchArgs } from './args'
 import type { AgentProfile, EngineEvent, Round } from '../src/core/contract'
 import { generateWithModel, parsePairs } from '../src/core/augment/generate'
 import { pairProblem } from '../src/core/augment/validate'
@@ -45,15 +46,6 @@ const PAIRS = [
   { input: 'Add "team lunch" on 2025-05-02', call: { name: 'create_event', arguments: { title: 'team lunch', date: '2025-05-02' } } },
   { input: 'Is it snowing in Zurich?', call: { name: 'get_weather', arguments: { city: 'Zurich' } } }
 ]
-
-function args(): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const a of process.argv.slice(2)) {
-    const m = /^--([^=]+)(?:=(.*))?$/.exec(a)
-    if (m) out[m[1]] = m[2] ?? 'true'
-  }
-  return out
-}
 
 async function modelFor(shape: ModelShape): Promise<string> {
   const key = `l${shape.layers}-e${shape.embd}-f${shape.ff}-h${shape.heads}-kv${shape.headsKv}-c${shape.ctx}-s${shape.seed}-${shape.weightType}`
@@ -101,7 +93,7 @@ export async function benchRound(a: Record<string, string> = {}) {
   const modelWriteMs = performance.now() - t0
   const dataDir = mkdtempSync(join(tmpdir(), 'autodidact-bench-round-'))
   let profile: AgentProfile | undefined
-  const augmentModel: { ms: number; tokens: number; parsed: boolean; validPairs: number; error: string | null }[] = []
+  const augmentModel: { ms: number; rawTokens: number; parsed: boolean; validPairs: number; error: string | null }[] = []
   let engine!: Engine
   engine = await createEngine({
     dataDir,
@@ -119,7 +111,7 @@ export async function benchRound(a: Record<string, string> = {}) {
       }
       const parsed = parsePairs(raw, true)
       const valid = parsed.pairs.filter((p) => !pairProblem(p, profile!.tools, req.query, [])).length
-      augmentModel.push({ ms: Math.round(performance.now() - ta), tokens: lease.model.tokenize(raw).length, parsed: !parsed.error, validPairs: valid, error: parsed.error })
+      augmentModel.push({ ms: Math.round(performance.now() - ta), rawTokens: lease.model.tokenize(raw).length, parsed: !parsed.error, validPairs: valid, error: parsed.error })
       const start = augmentModel.length % PAIRS.length
       return JSON.stringify({ examples: [...PAIRS, ...PAIRS].slice(start, start + req.k) })
     }
@@ -149,14 +141,15 @@ export async function benchRound(a: Record<string, string> = {}) {
       results.push({
         query, status: r.status, error: r.error, wallMs: Math.round(performance.now() - tr), timings: r.timings,
         trainSteps: r.training?.losses.length ?? 0, firstLoss: r.training?.losses[0]?.loss ?? null, finalLoss: r.training?.finalLoss ?? null,
-        trainTokensPerSec: r.training?.tokensPerSec ?? null, augmentModel: augmentModel[i] ?? null, rssMB: mb(process.memoryUsage().rss)
+        trainTokensPerSec: r.training?.tokensPerSec ?? null, beforeTokens: r.before?.tokens?.length ?? null, afterTokens: r.after?.tokens?.length ?? null,
+        adapterPath: r.training?.adapterPath ?? null, augmentModel: augmentModel[i] ?? null, rssMB: mb(process.memoryUsage().rss)
       })
       process.stderr.write(`round ${i + 1}/${rounds}: ${r.status} ${JSON.stringify(r.timings)}\n`)
     }
     const settings = await engine.call('settings.get', {})
     const stages = ['uncertainty', 'augmentation', 'training', 'answer']
     const done = results.filter((r) => r.status === 'done')
-    const summary = Object.fromEntries(
+    const summary: Record<string, number | null> = Object.fromEntries(
       [...stages.map((s) => [s, median(done.map((r) => (r.timings as Record<string, number>)[s]).filter((x) => x !== undefined))]), ['wallMs', median(done.map((r) => r.wallMs as number))]]
     )
     const rss = results.map((r) => r.rssMB as number)
@@ -188,7 +181,7 @@ function table(r: Awaited<ReturnType<typeof benchRound>>): string {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const a = args()
+  const a = benchArgs()
   const out = a.out ?? join(ROOT, 'bench', 'results', 'round.json')
   benchRound(a)
     .then((r) => {
