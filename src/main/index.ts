@@ -1,4 +1,5 @@
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, ipcMain, session, shell } from 'electron'
 import { createEngine } from '../core/engine'
 import { CONTENT_SECURITY_POLICY } from '../core/rpc/csp'
@@ -8,6 +9,8 @@ import { CONTENT_SECURITY_POLICY } from '../core/rpc/csp'
  * this file creates one window, forwards contract calls over IPC and pushes engine events back.
  */
 type Engine = Awaited<ReturnType<typeof createEngine>>
+/** out/main (this bundle is an ES module: no __dirname) */
+const here = dirname(fileURLToPath(import.meta.url))
 let engine: Engine | null = null
 let win: BrowserWindow | null = null
 
@@ -21,7 +24,7 @@ function createWindow(): BrowserWindow {
     title: 'Autodidact',
     backgroundColor: '#0b0d12',
     webPreferences: {
-      preload: join(__dirname, '../preload/index.cjs'),
+      preload: join(here, '../preload/index.cjs'),
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
@@ -40,7 +43,7 @@ function createWindow(): BrowserWindow {
     return { action: 'deny' }
   })
   if (process.env.ELECTRON_RENDERER_URL) void w.loadURL(process.env.ELECTRON_RENDERER_URL)
-  else void w.loadFile(join(__dirname, '../renderer/index.html'))
+  else void w.loadFile(join(here, '../renderer/index.html'))
   return w
 }
 
