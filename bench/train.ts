@@ -9,7 +9,7 @@
  * Reports trainer tokens/s (real tokens, padding excluded), training time, and wall time including process start,
  * model load and adapter save.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -60,6 +60,7 @@ for (let r = 0; r < repeats; r++) {
     threads: a.threads ? Number(a.threads) : cpus().length,
     maxContext: 4096
   })
+  rmSync(res.adapter, { force: true })
   const realTokens = nEx * nTok * epochs
   runs.push({
     repeat: r + 1,
