@@ -33,6 +33,19 @@ static void write_gguf(gguf_context * g, const std::string & path) {
     if (std::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("could not move the adapter into place at " + path);
 }
 
+// Writes the file, then frees the gguf and ggml contexts whether or not the write succeeded.
+static void write_and_free(gguf_context * g, ggml_context * ctx, const std::string & path) {
+    try {
+        write_gguf(g, path);
+    } catch (...) {
+        gguf_free(g);
+        ggml_free(ctx);
+        throw;
+    }
+    gguf_free(g);
+    ggml_free(ctx);
+}
+
 static gguf_context * adapter_header(const std::string & arch, float alpha) {
     gguf_context * g = gguf_init_empty();
     gguf_set_val_str(g, "general.architecture", arch.c_str());
@@ -79,15 +92,7 @@ TargetInfo write_init_adapter(const llama_model * model, const Job & job, const 
         info.n_tensors++;
         info.n_params += n_in * job.rank + job.rank * n_out;
     }
-    try {
-        write_gguf(g, path);
-    } catch (...) {
-        gguf_free(g);
-        ggml_free(ctx);
-        throw;
-    }
-    gguf_free(g);
-    ggml_free(ctx);
+    write_and_free(g, ctx, path);
     return info;
 }
 
@@ -117,14 +122,6 @@ void save_adapter(llama_adapter_lora * adapter, const std::string & arch, float 
             gguf_add_tensor(g, t);
         }
     }
-    try {
-        write_gguf(g, path);
-    } catch (...) {
-        gguf_free(g);
-        ggml_free(ctx);
-        throw;
-    }
-    gguf_free(g);
-    ggml_free(ctx);
+    write_and_free(g, ctx, path);
 }
 } // namespace trainer

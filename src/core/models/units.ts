@@ -1,13 +1,6 @@
-export function formatBytes(n: number): string {
-  if (!Number.isFinite(n)) return '?'
-  const units = ['B', 'KB', 'MB', 'GB', 'TB']
-  let i = 0
-  while (n >= 1024 && i < units.length - 1) {
-    n /= 1024
-    i++
-  }
-  return `${n.toFixed(n < 10 && i > 0 ? 1 : 0)} ${units[i]}`
-}
+import { formatBytes } from '../../shared/format'
+
+export { formatBytes }
 
 export function formatDuration(sec: number): string {
   if (!Number.isFinite(sec) || sec < 0) return '?'

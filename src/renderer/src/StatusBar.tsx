@@ -1,7 +1,7 @@
 import type { SystemInfo } from '../../core/contract'
 import { useJobs } from './hooks'
 import { engine } from './rpc'
-import { formatBytes } from './format'
+import { formatBytes } from '../../shared/format'
 
 /** Always visible: which backend runs the model (said honestly), the trainer, and running jobs. */
 export function StatusBar({ info }: { info: SystemInfo | null }) {

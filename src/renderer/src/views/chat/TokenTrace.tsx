@@ -1,5 +1,5 @@
 import type { Message, TokenTrace as Trace } from '../../../../core/contract'
-import { ms, pct } from '../../format'
+import { ms, pct } from '../../../../shared/format'
 
 /** Colour from probability: low = red, mid = amber, high = neutral. */
 function tokenClass(p: number): string {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
 import type { ExperimentMethod, RunInfo } from '../../../../core/contract'
-import { ms, pct, when } from '../../format'
+import { ms, pct, when } from '../../../../shared/format'
 import { useAction, useCall, useEvent } from '../../hooks'
 import { engine } from '../../rpc'
 import { Badge } from '../../ui/Badge'

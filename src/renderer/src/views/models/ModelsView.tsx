@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import type { SystemInfo } from '../../../../core/contract'
-import { formatBytes } from '../../format'
+import { formatBytes } from '../../../../shared/format'
 import { useAction, useCall, useEvent, useJobs } from '../../hooks'
 import { engine } from '../../rpc'
 import { Badge } from '../../ui/Badge'

@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import type { AnswerRecord, Example, Round } from '../../../../core/contract'
-import { ms } from '../../format'
+import { ms } from '../../../../shared/format'
 import { useAction, useEvent } from '../../hooks'
 import { engine } from '../../rpc'
 import { Badge } from '../../ui/Badge'

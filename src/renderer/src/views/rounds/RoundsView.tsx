@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
 import type { Example, Round } from '../../../../core/contract'
-import { when } from '../../format'
+import { when } from '../../../../shared/format'
 import { useCall, useEvent } from '../../hooks'
 import { engine } from '../../rpc'
 import { Badge } from '../../ui/Badge'

@@ -1,3 +1,4 @@
+/** Display formatting shared by the engine (messages) and the renderer (pure functions, no Node or DOM). */
 export function formatBytes(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '?'
   const units = ['B', 'KB', 'MB', 'GB', 'TB']
