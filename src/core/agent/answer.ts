@@ -1,8 +1,9 @@
-import { LlamaGrammarEvaluationState, resolveChatWrapper, type Token } from 'node-llama-cpp'
+import { LlamaGrammarEvaluationState, type Token } from 'node-llama-cpp'
 import type { AgentProfile, TokenTrace, ToolCall } from '../contract'
 import type { ContextLease } from '../models/types'
 import { callSchema, chatHistory, parseCall, toolSystemPrompt, type Turn } from './prompt'
 import { syncPrefix } from './sequence'
+import { chatWrapperFor } from './wrapper'
 import { distributionStats as fullDistributionStats } from '../uncertainty/math'
 
 export interface AnswerInput {
@@ -33,7 +34,7 @@ export interface AnswerResult {
 /** The exact prompt text and tokens the model sees for a query (shared with uncertainty scoring). */
 export function renderPrompt(input: Pick<AnswerInput, 'lease' | 'profile' | 'history' | 'query' | 'demonstrations'>) {
   const { model } = input.lease
-  const wrapper = resolveChatWrapper(model)
+  const wrapper = chatWrapperFor(model)
   const turns: Turn[] = []
   for (const d of input.demonstrations ?? []) turns.push({ role: 'user', text: d.input }, { role: 'assistant', text: d.output })
   turns.push(...(input.history ?? []), { role: 'user', text: input.query })

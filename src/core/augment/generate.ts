@@ -1,4 +1,5 @@
-import { LlamaGrammarEvaluationState, resolveChatWrapper } from 'node-llama-cpp'
+import { LlamaGrammarEvaluationState } from 'node-llama-cpp'
+import { chatWrapperFor } from '../agent/wrapper'
 import type { AgentProfile, Settings, ToolCall } from '../contract'
 import { callSchema, chatHistory } from '../agent/prompt'
 import { syncPrefix } from '../agent/sequence'
@@ -37,7 +38,7 @@ function outputSchema(r: AugmentRequest): Record<string, unknown> {
 export async function generateWithModel(lease: ContextLease, r: AugmentRequest, opts: { maxTokens: number; signal?: AbortSignal }): Promise<{ prompt: string; raw: string }> {
   const { model, sequence } = lease
   const p = augmentationPrompt(r)
-  const state = resolveChatWrapper(model).generateContextState({ chatHistory: chatHistory(p.system, [{ role: 'user', text: p.user }]) })
+  const state = chatWrapperFor(model).generateContextState({ chatHistory: chatHistory(p.system, [{ role: 'user', text: p.user }]) })
   const tokens = state.contextText.tokenize(model.tokenizer)
   const grammar = await model.llama.createGrammarForJsonSchema(outputSchema(r) as never)
   const grammarState = new LlamaGrammarEvaluationState({ model, grammar })

@@ -1,4 +1,5 @@
-import { resolveChatWrapper, type LlamaModel } from 'node-llama-cpp'
+import type { LlamaModel } from 'node-llama-cpp'
+import { chatWrapperFor } from '../agent/wrapper'
 import type { AgentProfile, ToolCall } from '../contract'
 import { callText, chatHistory, toolSystemPrompt } from '../agent/prompt'
 import type { TrainExample } from './protocol'
@@ -15,7 +16,7 @@ export interface ChatExample {
  * template's end-of-turn marker. Only the answer tokens (and end marker) are labels (mask = 1).
  */
 export function renderExample(model: LlamaModel, profile: Pick<AgentProfile, 'systemPrompt' | 'tools'>, ex: ChatExample): TrainExample & { text: string } {
-  const wrapper = resolveChatWrapper(model)
+  const wrapper = chatWrapperFor(model)
   const system = toolSystemPrompt(profile)
   const answer = ex.call ? callText(ex.call) : (ex.text ?? '')
   const prefixState = wrapper.generateContextState({ chatHistory: chatHistory(system, [{ role: 'user', text: ex.input }]) })

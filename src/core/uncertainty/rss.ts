@@ -27,6 +27,26 @@ export function rssCandidates(profile: Pick<AgentProfile, 'tools'>, extra: strin
 }
 
 /**
+ * What to ask llama.cpp for at a position whose next token must be scored: the logits of just the tokens
+ * needed plus the top one, and the softmax normaliser. Far cheaper than the full-vocabulary probability
+ * map (32k-150k entries per position crossing into JS).
+ */
+export function scoreNext(tokens: Token[]) {
+  return { generateNext: { logits: { filter: { tokens, includeTop: 1 } }, totalLogitWeight: true } } as const
+}
+
+export type NextScore = { logits?: Map<Token, number>; totalLogitWeight?: number } | undefined
+
+/** log P(token) from a scoreNext() result: logit - max logit - log(sum_j exp(logit_j - max logit)). */
+export function logProbFrom(next: NextScore, token: Token): number {
+  const logit = next?.logits?.get(token)
+  if (logit === undefined || !next?.totalLogitWeight) throw new Error('the model returned no logits for a candidate token')
+  let max = -Infinity
+  for (const l of next.logits!.values()) if (l > max) max = l
+  return logit - max - Math.log(next.totalLogitWeight)
+}
+
+/**
  * RSS margin over the profile's tools: l_n = log P('{"name":"<tool>"' | prompt). The prompt (and the
  * part of the call prefix all candidates share) is evaluated ONCE; each candidate then costs only its own
  * few tokens, after which the sequence is truncated back to the shared prefix.
@@ -44,24 +64,30 @@ export async function scoreRss(input: RssInput): Promise<UncertaintySummary> {
   // tokens every candidate starts with: evaluated once with the prompt
   let shared = 0
   while (candTokens.every((c) => c.length > shared + 1 && c[shared] === candTokens[0][shared])) shared++
-  const base = [...prompt.tokens, ...candTokens[0].slice(0, shared)]
-  const toEval = await syncPrefix(sequence, base)
+  const sharedTokens = candTokens[0].slice(0, shared)
+  const base = [...prompt.tokens, ...sharedTokens]
+  // the prompt's cached part is kept; its last token is always evaluated again so its distribution is known
+  const toEval = [...(await syncPrefix(sequence, prompt.tokens)), ...sharedTokens]
+  const firstProb = toEval.length - 1 - shared // the item whose next-token distribution predicts the candidates
+  const firstTokens = [...new Set(candTokens.map((c) => c[shared]))]
   const first = await sequence.controlledEvaluate(
-    toEval.map((t, i) => (i === toEval.length - 1 ? ([t, { generateNext: { probabilities: true } }] as const) : t)) as never
+    toEval.map((t, i) => {
+      if (i < firstProb) return t
+      const j = i - firstProb // predicts the candidates' token j
+      return [t, scoreNext(j < shared ? [sharedTokens[j]] : firstTokens)] as const
+    }) as never
   )
-  const baseDist = first[toEval.length - 1]?.next?.probabilities
-  if (!baseDist) throw new Error('the model returned no probabilities for the prompt')
+  const next = (i: number) => first[firstProb + i]?.next as NextScore
+  // log P of the shared call prefix (the same for every candidate; it matters for 'mean')
+  const sharedLps = sharedTokens.map((t, i) => logProbFrom(next(i), t))
   const logProbs: number[] = []
   for (const cand of candTokens) {
     const rest = cand.slice(shared)
-    const tokenLps = [Math.log(Math.max(baseDist.get(rest[0]) ?? 0, 1e-30))]
+    const tokenLps = [...sharedLps, logProbFrom(next(shared), rest[0])]
     if (rest.length > 1) {
-      const items = rest.slice(0, -1).map((t: Token) => [t, { generateNext: { probabilities: true } }] as const)
+      const items = rest.slice(0, -1).map((t: Token, i) => [t, scoreNext([rest[i + 1]])] as const)
       const outs = await sequence.controlledEvaluate(items as never)
-      for (let i = 1; i < rest.length; i++) {
-        const p = outs[i - 1]?.next?.probabilities?.get(rest[i]) ?? 0
-        tokenLps.push(Math.log(Math.max(p, 1e-30)))
-      }
+      for (let i = 1; i < rest.length; i++) tokenLps.push(logProbFrom(outs[i - 1]?.next as NextScore, rest[i]))
       await truncateTo(sequence, base.length)
     }
     logProbs.push(sequenceLogProb(tokenLps, input.normalize))
