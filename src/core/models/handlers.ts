@@ -14,6 +14,8 @@ import { modelsRepo } from './repo'
 export function modelsHandlers(s: Services): Partial<Handlers> {
   const loadedId = () => s.host.loaded()?.modelId ?? null
   const changed = () => s.events.emit({ type: 'models.changed' })
+  /** catalog ids being downloaded: two jobs appending to the same .part file would corrupt it */
+  const downloading = new Set<string>()
 
   async function register(path: string, source: 'catalog' | 'import' | 'generated', name?: string, catalogId: string | null = null) {
     let header
@@ -50,13 +52,19 @@ export function modelsHandlers(s: Services): Partial<Handlers> {
       const entry = CATALOG.find((e) => e.id === catalogId)
       if (!entry) throw new UserError(`Unknown catalog model "${catalogId}".`, 'not_found')
       const dest = join(s.paths.modelsDir, entry.hfFile)
+      if (downloading.has(entry.id)) throw new UserError(`${entry.name} ${entry.quant} is already being downloaded.`, 'busy')
+      downloading.add(entry.id)
       const { id } = s.jobs.start('download', `Downloading ${entry.name} ${entry.quant}`, async (job) => {
-        await downloadFile({
-          url: hfUrl(s.options.hfBaseUrl ?? 'https://huggingface.co', entry.hfRepo, entry.hfFile),
-          dest,
-          signal: job.signal,
-          onProgress: (p) => job.progress(p.total ? p.received / p.total : null, describeProgress(p))
-        })
+        try {
+          await downloadFile({
+            url: hfUrl(s.options.hfBaseUrl ?? 'https://huggingface.co', entry.hfRepo, entry.hfFile),
+            dest,
+            signal: job.signal,
+            onProgress: (p) => job.progress(p.total ? p.received / p.total : null, describeProgress(p))
+          })
+        } finally {
+          downloading.delete(entry.id) // before the job's end is published, so a retry right after it is accepted
+        }
         return register(dest, 'catalog', `${entry.name} ${entry.quant}`, entry.id)
       })
       return { jobId: id }

@@ -5,6 +5,7 @@ import { UserError } from '../errors'
 import { checkAdapter } from './adapter-check'
 import { checkTensorExtents, readGgufHeader } from './gguf-read'
 import { GgufError, metaString, type GgufHeader } from './gguf-types'
+import { cpuFallbackReason, probeGpu } from './gpu-reason'
 import { isKnownArchitecture } from './llama-archs'
 import { explainMemoryError, isMemoryError } from './memory'
 import type { ContextLease, LoraRef, ModelHost } from './types'
@@ -16,6 +17,8 @@ export interface HostOptions {
   defaultContextSize?: () => Promise<number>
   /** CPU threads for evaluation; default: the machine's math cores (node-llama-cpp's own default oversubscribes small CPUs) */
   threads?: number
+  /** RAM node-llama-cpp keeps in reserve in its memory checks (bytes; its default: 25% of RAM, at most 1 GB on Linux) */
+  ramPadding?: number
 }
 
 interface Loaded {
@@ -36,7 +39,7 @@ export function createModelHost(options: HostOptions = {}): ModelHost {
   let lock: Promise<unknown> = Promise.resolve()
   const maxAdapters = options.maxAdaptersPerLoad ?? 16
 
-  const llama = () => (llamaPromise ??= getLlama({ gpu: options.gpu === 'cpu' ? false : 'auto', logLevel: 'error' as never }))
+  const llama = () => (llamaPromise ??= getLlama({ gpu: options.gpu === 'cpu' ? false : 'auto', logLevel: 'error' as never, ramPadding: options.ramPadding }))
 
   async function exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = lock.then(fn, fn)
@@ -110,12 +113,7 @@ export function createModelHost(options: HostOptions = {}): ModelHost {
         vramFreeBytes: vram?.free ?? null,
         ramTotalBytes: totalmem(),
         ramFreeBytes: freemem(),
-        cpuReason:
-          backend !== 'cpu'
-            ? null
-            : options.gpu === 'cpu'
-              ? 'GPU use is turned off for this engine (started with the CPU forced).'
-              : 'No supported GPU was found: node-llama-cpp found no usable CUDA, Vulkan or Metal device and driver, so models run on the CPU (slow).'
+        cpuReason: backend !== 'cpu' ? null : cpuFallbackReason(options.gpu === 'cpu', probeGpu())
       }
     },
     load(modelId, path, opts = {}) {

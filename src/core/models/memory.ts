@@ -10,6 +10,8 @@ export interface MemoryEstimate {
   contextSize: number
   gpuLayers: number
   ramFree: number
+  /** part of ramFree node-llama-cpp keeps in reserve (its ramPadding) */
+  ramReserve: number
   vramFree: number | null
 }
 
@@ -18,9 +20,10 @@ export async function estimateMemory(llama: Llama, path: string, contextSize: nu
   const insights = await GgufInsights.from(await readGgufFileInfo(path, { logWarnings: false }), llama)
   const layers = llama.gpu === false ? 0 : Math.min(gpuLayers ?? insights.totalLayers, insights.totalLayers)
   const model = insights.estimateModelResourceRequirements({ gpuLayers: layers })
-  const context = insights.estimateContextResourceRequirements({ contextSize, modelGpuLayers: layers })
+  // node-llama-cpp's default batch: min(contextSize, 512) tokens per decode
+  const context = insights.estimateContextResourceRequirements({ contextSize, modelGpuLayers: layers, batchSize: Math.min(contextSize, 512) })
   const vram = llama.gpu === false ? null : await llama.getVramState()
-  return { model, context, contextSize, gpuLayers: layers, ramFree: freemem(), vramFree: vram?.free ?? null }
+  return { model, context, contextSize, gpuLayers: layers, ramFree: freemem(), ramReserve: llama.ramPaddingSize, vramFree: vram?.free ?? null }
 }
 
 /** "needs about 9.1 GB of RAM (1.2 GB weights + 7.9 GB for a 65536-token context) but 3.0 GB is free" */
@@ -28,7 +31,7 @@ export function describeShortfall(e: MemoryEstimate): string {
   const ram = e.model.cpuRam + e.context.cpuRam
   const vram = e.model.gpuVram + e.context.gpuVram
   const parts = [
-    `about ${formatBytes(ram)} of RAM (${formatBytes(e.model.cpuRam)} weights + ${formatBytes(e.context.cpuRam)} for a ${e.contextSize}-token context) with ${formatBytes(e.ramFree)} free`
+    `about ${formatBytes(ram)} of RAM (${formatBytes(e.model.cpuRam)} weights + ${formatBytes(e.context.cpuRam)} for a ${e.contextSize}-token context) with ${formatBytes(e.ramFree)} free${e.ramReserve > 0 ? ` (${formatBytes(Math.min(e.ramReserve, e.ramFree))} of it kept in reserve)` : ''}`
   ]
   if (e.vramFree !== null && vram > 0) parts.push(`${formatBytes(vram)} of GPU memory with ${formatBytes(e.vramFree)} free`)
   return `it needs ${parts.join(', and ')}`
