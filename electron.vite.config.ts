@@ -1,7 +1,6 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
-import react from '@vitejs/plugin-react'
-import tailwindcss from '@tailwindcss/vite'
+import { rendererConfig } from './renderer.vite.config'
 
 // Main and preload are bundled for Electron; native modules (node-llama-cpp, sqlite3) stay external and are
 // unpacked from the asar by electron-builder. The renderer is a plain web bundle, also served by the web shell.
@@ -23,12 +22,5 @@ export default defineConfig({
       }
     }
   },
-  renderer: {
-    root: resolve(__dirname, 'src/renderer'),
-    plugins: [react(), tailwindcss()],
-    build: {
-      outDir: resolve(__dirname, 'out/renderer'),
-      rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } }
-    }
-  }
+  renderer: rendererConfig
 })

@@ -3,10 +3,11 @@
 // one; otherwise start the web shell (the same UI and engine, in a browser over a loopback WebSocket) and
 // print its URL. `npm start -- --web` always starts the web shell. Other flags go to the web shell
 // (--data-dir DIR, --port N).
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { buildApp } from './build-app.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const args = process.argv.slice(2)
@@ -24,16 +25,14 @@ function newestMtime(dir) {
 
 function ensureBuilt() {
   const marker = join(root, 'out/renderer/index.html')
+  // (a desktop start also needs the main-process bundle)
   const stale = !existsSync(marker) || newestMtime(join(root, 'src')) > statSync(marker).mtimeMs
   if (!stale) return
   console.log('Building the app (first start or sources changed)...')
-  const r = spawnSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
-    cwd: root,
-    stdio: 'inherit'
-  })
-  if (r.status !== 0) {
+  const status = buildApp()
+  if (status !== 0) {
     console.error('The build failed (see above). Fix the error, or run `npm install` again if dependencies are missing.')
-    process.exit(r.status ?? 1)
+    process.exit(status)
   }
 }
 
