@@ -4,7 +4,7 @@
  *   --shape=tiny|small|qwen1.5b   model shape (qwen1.5b: 28 layers, 1536 wide, 8960 FFN, 12/2 heads, f16;
  *                                 the tokenizer stays the 32k llama-spm one, so the vocabulary is smaller than Qwen's)
  *   --layers= --embd= --ff= --heads= --headsKv= --weightType=f32|f16   override single shape fields
- *   --rounds=N      sequential rounds (one new adapter each in per-query mode: shows memory staying bounded)
+ *   --rounds=N      sequential rounds (default 3) (one new adapter each in per-query mode: shows memory staying bounded)
  *   --mode=per-query|session|tt-icl   --k=3   --epochs=N   --rank=N   --gpu=auto|cpu   --threads=N
  *   --out=bench/results/round.json
  *
@@ -83,7 +83,7 @@ export async function benchRound(a: Record<string, string> = {}) {
   if (!SHAPES[a.shape ?? 'tiny']) throw new Error(`unknown --shape ${a.shape} (${Object.keys(SHAPES).join(', ')})`)
   for (const k of ['layers', 'embd', 'ff', 'heads', 'headsKv'] as const) if (num(k) !== undefined) shape[k] = num(k)!
   if (a.weightType === 'f16' || a.weightType === 'f32') shape.weightType = a.weightType
-  const rounds = num('rounds') ?? 1
+  const rounds = num('rounds') ?? 3
   const k = num('k') ?? 3
   const trainer = trainerStatus()
   if (!trainer.available) throw new Error(`the native trainer is not available: ${trainer.reason}`)
@@ -155,7 +155,7 @@ export async function benchRound(a: Record<string, string> = {}) {
     const rss = results.map((r) => r.rssMB as number)
     return {
       date: new Date().toISOString(),
-      device: { backend: gpu.backend, gpus: gpu.deviceNames, cpuReason: gpu.cpuReason, trainerBackend: trainer.backend },
+      device: { backend: gpu.backend, gpus: gpu.deviceNames, threads: num('threads') ?? 'default', cpuReason: gpu.cpuReason, trainerBackend: trainer.backend },
       shape, modelBytes: statSync(modelPath).size, modelWriteMs: Math.round(modelWriteMs), modelLoadMs: Math.round(modelLoadMs), contextSize: loaded.contextSize,
       settings: { mode: settings.adaptationMode, k: settings.k, lora: settings.lora, optim: settings.optim },
       rounds: results.length, done: done.length, medianMs: summary,

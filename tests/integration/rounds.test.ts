@@ -53,7 +53,7 @@ describe('TT-SI rounds', () => {
     expect(progress.length).toBe(r.training!.losses.length)
     expect(r.training?.adapterPath).toMatch(/\.gguf$/)
     expect(Object.keys(r.timings)).toEqual(expect.arrayContaining(['augmentation', 'training', 'answer']))
-    expect(r.prompts.map((p) => p.stage)).toEqual(['answer', 'augmentation'])
+    expect(r.prompts.map((p) => p.stage)).toEqual(['answer', 'augmentation', 'training', 'training'])
     const msgs = await engine.call('conversations.messages', { conversationId: (await engine.call('conversations.list', {}))[0].id })
     expect(msgs.find((m) => m.id === messageId)?.roundId).toBe(roundId)
   })

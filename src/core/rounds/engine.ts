@@ -1,4 +1,4 @@
-import type { RoundStage, RoundStatus } from '../contract'
+import type { RoundStage, RoundStatus, Settings } from '../contract'
 import { isAbort, toWireError } from '../errors'
 import type { JobHandle } from '../jobs/types'
 import type { Services } from '../services'
@@ -14,8 +14,8 @@ async function pendingCount(s: Services): Promise<number> {
  * failed). Every transition is one transaction; a crash leaves the last completed stage, so `resume`
  * continues from there. Cancelling marks the round interrupted (resumable); approved pairs are never lost.
  */
-export async function runRound(s: Services, roundId: string, job: JobHandle): Promise<void> {
-  const settings = await s.settings.get()
+export async function runRound(s: Services, roundId: string, job: JobHandle, overrides: Partial<Settings> = {}): Promise<void> {
+  const settings = { ...(await s.settings.get()), ...overrides }
   const load = async () => (await roundsRepo.get(s.db, roundId))!
   let round = await load()
   const move = async (stage: RoundStage, status: RoundStatus, patch: RoundPatch = {}, stageMs?: [string, number]) => {

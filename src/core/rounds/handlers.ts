@@ -69,8 +69,10 @@ export function roundsHandlers(s: Services): Partial<Handlers> {
     'rounds.export': async ({ id }) => {
       const r = await roundsRepo.get(s.db, id)
       if (!r) throw new UserError('No such round.', 'not_found')
-      // the teacher's API key is never part of a round; the record is exported as stored
-      return { json: JSON.stringify({ round: r, examples: await roundsRepo.examples(s.db, id) }, null, 2) }
+      // the teacher's API key is never part of a round; redacted anyway should a message ever have echoed it
+      const json = JSON.stringify({ round: r, examples: await roundsRepo.examples(s.db, id) }, null, 2)
+      const key = await s.settings.teacherApiKey()
+      return { json: key && key.length >= 4 ? json.split(key).join('[redacted]') : json }
     },
     'review.pending': async () => roundsRepo.pending(s.db),
     'review.approve': async ({ ids }) => {

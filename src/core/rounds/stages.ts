@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import type { AnswerRecord, Example, Settings, TrainingInfo } from '../contract'
 import { callText } from '../agent/prompt'
 import { generateWithHttpTeacher, generateWithModel, parsePairs } from '../augment/generate'
+import { generateWithLocalTeacher } from '../augment/local-teacher'
 import { pairProblem, type Candidate } from '../augment/validate'
 import { respond } from '../chat/respond'
 import { UserError } from '../errors'
@@ -9,6 +10,7 @@ import type { JobHandle } from '../jobs/types'
 import type { Services } from '../services'
 import { runTraining } from '../trainer/client'
 import { renderExample } from '../trainer/render'
+import { pruneAdapters } from './adapters'
 import { roundsRepo, type RoundRow } from './repo'
 
 /** Stage 1: answer the query and score the candidates (skipped when the round comes from a chat answer). */
@@ -34,7 +36,9 @@ export async function augmentationStage(s: Services, round: RoundRow, settings: 
     provenance = `teacher:${settings.teacher.model}@${new URL(settings.teacher.baseUrl).host}`
     gen = await generateWithHttpTeacher(settings.teacher, await s.settings.teacherApiKey(), req, job.signal)
   } else if (settings.teacher.kind === 'local') {
-    throw new UserError('A local teacher model is not supported yet: use an OpenAI-compatible endpoint (for example llama-server with the teacher GGUF) as the teacher.', 'unsupported')
+    const r = await generateWithLocalTeacher(s, settings.teacher.modelId, req, { maxTokens: 160 * settings.k + 64, signal: job.signal })
+    gen = r
+    provenance = r.provenance
   } else {
     const lease = await s.host.acquire({ signal: job.signal })
     try {
@@ -76,6 +80,7 @@ export async function trainingExamples(s: Services, round: RoundRow): Promise<Ex
 export async function trainingStage(s: Services, round: RoundRow, settings: Settings, examples: Example[], job: JobHandle): Promise<TrainingInfo> {
   const loaded = s.host.loaded()
   if (!loaded || loaded.modelId !== round.modelId) throw new UserError('Load the model this round was started with to continue it.', 'wrong_model')
+  await pruneAdapters(s, round.id)
   const lease = await s.host.acquire({ signal: job.signal })
   let rendered
   try {
@@ -83,6 +88,9 @@ export async function trainingStage(s: Services, round: RoundRow, settings: Sett
   } finally {
     lease.release()
   }
+  // the exact training text (the model's own template), one entry per example; replaces an earlier attempt's
+  const renders = rendered.map((r) => ({ stage: 'training', prompt: r.text }))
+  await roundsRepo.update(s.db, round.id, { prompts: [...round.prompts.filter((p) => p.stage !== 'training'), ...renders] })
   const config = { lora: settings.lora, optim: settings.optim, examples: examples.length, mode: round.mode }
   const info: TrainingInfo = { config, losses: [], adapterPath: null, adapterKept: false, finalLoss: null, tokensPerSec: null, error: null }
   const out = join(s.paths.adaptersDir, `${round.id}-${Date.now().toString(36)}.gguf`)

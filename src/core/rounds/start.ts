@@ -1,9 +1,15 @@
+import type { Settings } from '../contract'
 import { historyTurns } from '../chat/respond'
 import { UserError } from '../errors'
 import type { Services } from '../services'
 import { chatRepo } from '../storage/chat-repo'
 import { startRoundJob } from './engine'
 import { roundsRepo } from './repo'
+
+/** What the round records about its teacher (never the API key). */
+function teacherLabel(t: Settings['teacher']): string | null {
+  return t.kind === 'http' ? t.model : t.kind === 'local' ? `local:${t.modelId}` : null
+}
 
 /** A round for an assistant answer in a conversation: the answer and its scores are the "before". */
 export async function startRoundForMessage(s: Services, messageId: string): Promise<{ roundId: string; jobId: string }> {
@@ -24,7 +30,7 @@ export async function startRoundForMessage(s: Services, messageId: string): Prom
       conversationId: msg.conversationId, messageId, profileId: conv?.profileId ?? null,
       profile: { name: profile.name, systemPrompt: profile.systemPrompt, tools: profile.tools }, modelId: loaded.modelId,
       query: all[userIdx].content, history: historyTurns(all.slice(0, userIdx)), mode: settings.adaptationMode,
-      teacher: settings.teacher.kind === 'http' ? settings.teacher.model : null,
+      teacher: teacherLabel(settings.teacher),
       stage: 'augmentation', uncertainty: msg.uncertainty,
       before: { text: msg.content, call: msg.toolCalls?.[0] ?? null, tokens: msg.tokens, prompt: msg.prompt ?? '' },
       prompts: msg.prompt ? [{ stage: 'answer', prompt: msg.prompt }] : []
@@ -43,7 +49,7 @@ export async function startRoundForQuery(s: Services, query: string, profileId: 
   const settings = await s.settings.get()
   const r = await roundsRepo.create(s.db, {
     conversationId: null, messageId: null, profileId, profile: { name: profile.name, systemPrompt: profile.systemPrompt, tools: profile.tools },
-    modelId: loaded.modelId, query, history: [], mode: settings.adaptationMode, teacher: settings.teacher.kind === 'http' ? settings.teacher.model : null
+    modelId: loaded.modelId, query, history: [], mode: settings.adaptationMode, teacher: teacherLabel(settings.teacher)
   })
   return { roundId: r.id, jobId: startRoundJob(s, r.id) }
 }
