@@ -3,6 +3,7 @@ import { UserError } from '../errors'
 import type { Services } from '../services'
 import { chatRepo } from '../storage/chat-repo'
 import { newId } from '../storage/json'
+import { latestSessionAdapter } from '../rounds/adapters'
 import { DEFAULT_PROFILE } from './default-profile'
 import { historyTurns, respond } from './respond'
 
@@ -42,7 +43,10 @@ export function chatHandlers(s: Services): Partial<Handlers> {
       const assistantId = newId('msg')
       const { id } = s.jobs.start('chat', 'Generating an answer', async (job) => {
         const settings = await s.settings.get()
-        const lease = await s.host.acquire({ signal: job.signal })
+        // session mode: answers use the profile's latest session adapter (per-query adapters are discarded)
+        const loaded = s.host.loaded()
+        const adapter = settings.adaptationMode === 'session' && loaded ? await latestSessionAdapter(s, conv.profileId, loaded.modelId) : null
+        const lease = await s.host.acquire({ signal: job.signal, adapters: adapter ? [{ path: adapter }] : [] })
         let result
         try {
           let n = 0
