@@ -8,8 +8,14 @@ export interface DatasetInfo {
   name: string
   path: string
   items: number
-  errors: { line: number; message: string }[]
+  /** every rejected line with its number and what is wrong (file: when a folder was imported) */
+  errors: { line: number; message: string; file?: string }[]
   createdAt: number
+  /** non-empty lines read; rejected = lines - items; blank lines are counted, not imported */
+  lines: number
+  rejected: number
+  blank: number
+  files: string[]
 }
 
 export interface RunConfig {
@@ -21,6 +27,10 @@ export interface RunConfig {
   limit: number | null
   k: number
   teacherModelId: string | null
+  /** keep each round's adapter (for export) instead of discarding it after the item, as TT-SI does */
+  keepAdapters?: boolean
+  /** token budget of the base answer (default 384) */
+  maxTokens?: number
 }
 
 export interface MethodMetrics {
@@ -30,7 +40,11 @@ export interface MethodMetrics {
   items: number
   exact: number
   nameOnly: number
+  /** the first call the agent made is right (the agent makes one call per answer) */
+  firstCall: number
   flaggedShare: number
+  /** items whose answer failed (counted as wrong) */
+  errors: number
   msPerItem: number
 }
 
@@ -44,6 +58,17 @@ export interface RunInfo {
   error: string | null
   createdAt: number
   updatedAt: number
+}
+
+export interface AdapterInfo {
+  id: string
+  name: string
+  path: string
+  sourcePath: string
+  modelId: string | null
+  architecture: string | null
+  sizeBytes: number
+  createdAt: number
 }
 
 export type ExperimentEvent = { type: 'experiment.progress'; runId: string; done: number; total: number }
@@ -60,7 +85,9 @@ export const experimentMethods = {
       seeds: z.array(z.number().int()).min(1).default([0]),
       limit: z.number().int().positive().nullable().default(null),
       k: z.number().int().min(1).max(10).default(1),
-      teacherModelId: z.string().nullable().default(null)
+      teacherModelId: z.string().nullable().default(null),
+      keepAdapters: z.boolean().default(false),
+      maxTokens: z.number().int().min(8).max(4096).default(384)
     })
   ),
   'experiments.list': m<RunInfo[]>()(z.object({})),
@@ -70,5 +97,6 @@ export const experimentMethods = {
     z.object({ format: z.enum(['openai', 'sharegpt']), path: z.string().min(1), roundIds: z.array(z.string()).optional() })
   ),
   'export.adapter': m<{ path: string; cardPath: string }>()(z.object({ roundId: z.string(), path: z.string().min(1) })),
-  'adapters.import': m<{ adapterId: string }>()(z.object({ path: z.string().min(1) }))
+  'adapters.import': m<{ adapterId: string }>()(z.object({ path: z.string().min(1), name: z.string().optional() })),
+  'adapters.list': m<AdapterInfo[]>()(z.object({}))
 } as const
