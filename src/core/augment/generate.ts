@@ -35,7 +35,7 @@ function outputSchema(r: AugmentRequest): Record<string, unknown> {
 }
 
 /** The same model writes the pairs (TT-SI), grammar-constrained to the output schema. */
-export async function generateWithModel(lease: ContextLease, r: AugmentRequest, opts: { maxTokens: number; signal?: AbortSignal }): Promise<{ prompt: string; raw: string }> {
+export async function generateWithModel(lease: ContextLease, r: AugmentRequest, opts: { maxTokens: number; signal?: AbortSignal; seed?: number }): Promise<{ prompt: string; raw: string }> {
   const { model, sequence } = lease
   const p = augmentationPrompt(r)
   const state = chatWrapperFor(model).generateContextState({ chatHistory: chatHistory(p.system, [{ role: 'user', text: p.user }]) })
@@ -45,7 +45,7 @@ export async function generateWithModel(lease: ContextLease, r: AugmentRequest, 
   const toEval = await syncPrefix(sequence, tokens)
   let raw = ''
   let n = 0
-  const it = sequence.evaluate(toEval, { temperature: 0.7, seed: 1, grammarEvaluationState: grammarState })
+  const it = sequence.evaluate(toEval, { temperature: 0.7, seed: opts.seed ?? 1, grammarEvaluationState: grammarState })
   for await (const t of it) {
     if (opts.signal?.aborted || model.isEogToken(t)) break
     const piece = model.detokenize([t])

@@ -42,7 +42,7 @@ export async function augmentationStage(s: Services, round: RoundRow, settings: 
   } else {
     const lease = await s.host.acquire({ signal: job.signal })
     try {
-      gen = await generateWithModel(lease, req, { maxTokens: 160 * settings.k + 64, signal: job.signal })
+      gen = await generateWithModel(lease, req, { maxTokens: 160 * settings.k + 64, signal: job.signal, seed: settings.lora.seed })
     } finally {
       lease.release()
     }
