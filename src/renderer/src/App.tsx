@@ -1,14 +1,18 @@
-import { useEffect, useState } from 'react'
+import { lazy, Suspense, useEffect, useState } from 'react'
 import type { SystemInfo } from '../../core/contract'
 import { useEvent } from './hooks'
 import { engine } from './rpc'
 import { StatusBar } from './StatusBar'
+import { ErrorBoundary } from './ui/ErrorBoundary'
+import { Toaster } from './ui/Toast'
 import { ChatView } from './views/chat/ChatView'
-import { ExperimentsView } from './views/experiments/ExperimentsView'
 import { ModelsView } from './views/models/ModelsView'
 import { ReviewView } from './views/review/ReviewView'
-import { RoundsView } from './views/rounds/RoundsView'
 import { SettingsView } from './views/settings/SettingsView'
+
+// The chart-heavy views (recharts) load on first visit, keeping the first paint's bundle small.
+const RoundsView = lazy(() => import('./views/rounds/RoundsView').then((m) => ({ default: m.RoundsView })))
+const ExperimentsView = lazy(() => import('./views/experiments/ExperimentsView').then((m) => ({ default: m.ExperimentsView })))
 
 export type ViewId = 'chat' | 'review' | 'rounds' | 'models' | 'experiments' | 'settings'
 const NAV: { id: ViewId; label: string; key: string }[] = [
@@ -91,15 +95,20 @@ export function App() {
           </div>
         </nav>
         <main className="min-w-0 flex-1 overflow-auto p-6">
-          {view === 'chat' && <ChatView info={info} goTo={setView} />}
-          {view === 'review' && <ReviewView />}
-          {view === 'rounds' && <RoundsView />}
-          {view === 'models' && <ModelsView info={info} onChanged={refreshInfo} />}
-          {view === 'experiments' && <ExperimentsView />}
-          {view === 'settings' && <SettingsView info={info} />}
+          <ErrorBoundary key={view} name={NAV.find((n) => n.id === view)?.label ?? view}>
+            <Suspense fallback={<p className="text-sm text-muted">Loading…</p>}>
+              {view === 'chat' && <ChatView info={info} goTo={setView} />}
+              {view === 'review' && <ReviewView />}
+              {view === 'rounds' && <RoundsView />}
+              {view === 'models' && <ModelsView info={info} onChanged={refreshInfo} />}
+              {view === 'experiments' && <ExperimentsView />}
+              {view === 'settings' && <SettingsView info={info} />}
+            </Suspense>
+          </ErrorBoundary>
         </main>
       </div>
       <StatusBar info={info} />
+      <Toaster />
     </div>
   )
 }

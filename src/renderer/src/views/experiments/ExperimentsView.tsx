@@ -8,6 +8,7 @@ import { Button } from '../../ui/Button'
 import { Card, PageHeader } from '../../ui/Card'
 import { Field, Input, Select } from '../../ui/Field'
 import { EmptyState, ErrorNote, Progress } from '../../ui/States'
+import { CompareRuns } from './CompareRuns'
 import { ResultsCharts } from './ResultsCharts'
 
 const METHODS: ExperimentMethod[] = ['baseline', 'tt-icl', 'tt-si', 'tt-d']
@@ -166,7 +167,10 @@ function RunView({ run }: { run: RunInfo }) {
 
 export function ExperimentsView() {
   const runs = useCall('experiments.list', {})
+  const datasets = useCall('datasets.list', {})
   const [selected, setSelected] = useState<string | null>(null)
+  const [compare, setCompare] = useState<string[]>([])
+  const comparing = compare.map((id) => runs.data?.find((r) => r.id === id)).filter((r): r is RunInfo => Boolean(r))
   const [run, setRun] = useState<RunInfo | null>(null)
   const [error, setError] = useState<string | null>(null)
   const load = (id: string) => engine.call('experiments.get', { id }).then(setRun, (e: Error) => setError(e.message))
@@ -194,8 +198,16 @@ export function ExperimentsView() {
           <Card className="w-72 shrink-0" title="Runs">
             <ul className="-m-2 space-y-0.5">
               {runs.data?.map((r) => (
-                <li key={r.id}>
-                  <button onClick={() => setSelected(r.id)} className={`w-full rounded-md p-2 text-left text-sm ${selected === r.id ? 'bg-sunken' : 'hover:bg-sunken'}`}>
+                <li key={r.id} className="flex items-start gap-1.5">
+                  <input
+                    type="checkbox"
+                    className="mt-3 ml-1"
+                    aria-label={`Compare run ${r.id}`}
+                    data-testid="compare-run"
+                    checked={compare.includes(r.id)}
+                    onChange={(e) => setCompare((c) => (e.target.checked ? [...c, r.id] : c.filter((x) => x !== r.id)))}
+                  />
+                  <button data-testid="run-row" onClick={() => setSelected(r.id)} className={`min-w-0 flex-1 rounded-md p-2 text-left text-sm ${selected === r.id ? 'bg-sunken' : 'hover:bg-sunken'}`}>
                     <div className="flex items-center justify-between">
                       <span>{r.config.methods.join(', ')}</span>
                       <Badge tone={r.status === 'done' ? 'ok' : r.status === 'failed' ? 'bad' : 'accent'}>{r.status}</Badge>
@@ -208,7 +220,11 @@ export function ExperimentsView() {
               ))}
             </ul>
           </Card>
-          <div className="min-w-0 flex-1">{run && <RunView run={run} />}</div>
+          <div className="min-w-0 flex-1 space-y-4">
+            {comparing.length >= 2 && <CompareRuns runs={comparing} datasetName={(id) => datasets.data?.find((d) => d.id === id)?.name ?? id} />}
+            {comparing.length === 1 && <p className="text-xs text-muted">Tick a second run to compare.</p>}
+            {run && <RunView run={run} />}
+          </div>
         </div>
       )}
     </div>

@@ -7,6 +7,7 @@ import { Badge } from '../../ui/Badge'
 import { Button } from '../../ui/Button'
 import { Card, PageHeader } from '../../ui/Card'
 import { Input } from '../../ui/Field'
+import { useConfirm } from '../../ui/Dialog'
 import { EmptyState, ErrorNote, Progress } from '../../ui/States'
 
 function GpuCard({ info }: { info: SystemInfo | null }) {
@@ -41,6 +42,7 @@ export function ModelsView({ info, onChanged }: { info: SystemInfo | null; onCha
   const [path, setPath] = useState('')
   const [downloads, setDownloads] = useState<Record<string, string>>({})
   const action = useAction()
+  const { confirm, dialog } = useConfirm()
   useEvent((e) => {
     if (e.type === 'models.changed') {
       void models.reload()
@@ -52,6 +54,7 @@ export function ModelsView({ info, onChanged }: { info: SystemInfo | null; onCha
 
   return (
     <div className="mx-auto max-w-5xl space-y-5">
+      {dialog}
       <PageHeader title="Models" subtitle="GGUF models on this machine, and a catalog of instruct models that suit test-time self-improvement." />
       <GpuCard info={info} />
       <Card title="Library" testId="library">
@@ -83,7 +86,16 @@ export function ModelsView({ info, onChanged }: { info: SystemInfo | null; onCha
                   Load
                 </Button>
               )}
-              <Button size="sm" variant="danger" onClick={() => void action.run(() => engine.call('models.remove', { modelId: m.id, deleteFile: false }))}>
+              <Button
+                size="sm"
+                variant="danger"
+                data-testid="remove-model"
+                onClick={() =>
+                  void confirm({ title: `Remove ${m.name}?`, body: <>It leaves the library{m.loaded ? ' and is unloaded' : ''}. The file stays on disk at {m.path}; import it again any time.</>, confirmLabel: 'Remove', danger: true }).then(
+                    (ok) => void (ok && action.run(() => engine.call('models.remove', { modelId: m.id, deleteFile: false })))
+                  )
+                }
+              >
                 Remove
               </Button>
             </li>

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react'
-import type { Example, ToolCall } from '../../../../core/contract'
+import type { Example, ToolDef } from '../../../../core/contract'
 import { useAction, useCall, useEvent } from '../../hooks'
 import { engine } from '../../rpc'
 import { Badge } from '../../ui/Badge'
@@ -7,29 +7,40 @@ import { Button } from '../../ui/Button'
 import { Card, PageHeader } from '../../ui/Card'
 import { Input, Textarea } from '../../ui/Field'
 import { EmptyState, ErrorNote } from '../../ui/States'
+import { checkEdit } from './validate'
 
-function ExampleEditor({ example, onDone }: { example: Example; onDone: () => void }) {
+function ExampleEditor({ example, tools, onDone }: { example: Example; tools: ToolDef[]; onDone: () => void }) {
   const [input, setInput] = useState(example.input)
-  const [call, setCall] = useState(JSON.stringify(example.call ?? { name: '', arguments: {} }, null, 2))
+  const [answer, setAnswer] = useState(tools.length || example.call ? JSON.stringify(example.call ?? { name: tools[0].name, arguments: {} }, null, 2) : (example.text ?? ''))
+  const orphan = example.call !== null && tools.length === 0
+  const check: ReturnType<typeof checkEdit> = orphan
+    ? { ok: false, problem: "This round's agent profile is not available (deleted, or still loading), so its tools cannot be checked." }
+    : checkEdit(input, answer, tools)
   const action = useAction()
   const save = () =>
     void action.run(async () => {
-      let parsed: ToolCall
-      try {
-        parsed = JSON.parse(call) as ToolCall
-      } catch (err) {
-        throw new Error(`The call is not valid JSON: ${(err as Error).message}`)
-      }
-      await engine.call('review.edit', { id: example.id, input, call: parsed })
+      if (!check.ok) return
+      await engine.call('review.edit', { id: example.id, input, call: check.call, ...(check.text !== null ? { text: check.text } : {}) })
       onDone()
     })
   return (
-    <div className="mt-2 space-y-2" data-testid="example-editor">
-      <Input aria-label="Input" value={input} onChange={(e) => setInput(e.target.value)} />
-      <Textarea aria-label="Tool call" rows={5} className="font-mono text-xs" value={call} onChange={(e) => setCall(e.target.value)} />
+    <div className="mt-2 space-y-2" data-testid="example-editor" onKeyDown={(e) => e.key === 'Escape' && onDone()}>
+      <Input aria-label="Input" autoFocus value={input} onChange={(e) => setInput(e.target.value)} />
+      <Textarea
+        aria-label={tools.length ? 'Tool call' : 'Answer'}
+        aria-invalid={!check.ok}
+        aria-describedby={`check-${example.id}`}
+        rows={5}
+        className="font-mono text-xs"
+        value={answer}
+        onChange={(e) => setAnswer(e.target.value)}
+      />
+      <p id={`check-${example.id}`} data-testid="edit-check" className={`text-xs ${check.ok ? 'text-ok' : 'text-bad'}`}>
+        {check.ok ? (tools.length ? `Valid call to ${check.call?.name}.` : 'Valid answer.') : check.problem}
+      </p>
       <ErrorNote error={action.error} />
       <div className="flex gap-2">
-        <Button size="sm" variant="primary" onClick={save} disabled={action.busy}>
+        <Button size="sm" variant="primary" onClick={save} disabled={action.busy || !check.ok} data-testid="save-edit">
           Save and approve
         </Button>
         <Button size="sm" variant="ghost" onClick={onDone}>
@@ -44,6 +55,7 @@ function ExampleEditor({ example, onDone }: { example: Example; onDone: () => vo
 export function ReviewView() {
   const pending = useCall('review.pending', {})
   const rounds = useCall('rounds.list', {})
+  const profiles = useCall('profiles.list', {})
   const [selected, setSelected] = useState<Set<string>>(new Set())
   const [cursor, setCursor] = useState(0)
   const [editing, setEditing] = useState<string | null>(null)
@@ -84,6 +96,10 @@ export function ReviewView() {
     return () => window.removeEventListener('keydown', onKey)
   })
   const queryOf = (roundId: string) => rounds.data?.find((r) => r.id === roundId)?.query ?? roundId
+  const toolsOf = (roundId: string) => {
+    const profileId = rounds.data?.find((r) => r.id === roundId)?.profileId
+    return profiles.data?.find((p) => p.id === profileId)?.tools ?? []
+  }
 
   return (
     <div className="mx-auto max-w-5xl space-y-4">
@@ -109,7 +125,7 @@ export function ReviewView() {
             {list.map((e) => {
               const idx = items.indexOf(e)
               return (
-                <li key={e.id} data-testid="review-item" className={`rounded-md border p-3 ${idx === cursor ? 'border-accent' : 'border-line'}`} onClick={() => setCursor(idx)}>
+                <li key={e.id} data-testid="review-item" data-cursor={idx === cursor} aria-current={idx === cursor ? 'true' : undefined} className={`rounded-md border p-3 ${idx === cursor ? 'border-accent' : 'border-line'}`} onClick={() => setCursor(idx)}>
                   <div className="flex items-start gap-3">
                     <input
                       type="checkbox"
@@ -128,13 +144,13 @@ export function ReviewView() {
                       <p className="mt-1 text-xs text-muted">
                         <Badge>{e.provenance}</Badge>
                       </p>
-                      {editing === e.id && <ExampleEditor example={e} onDone={() => { setEditing(null); void pending.reload() }} />}
+                      {editing === e.id && <ExampleEditor example={e} tools={toolsOf(e.roundId)} onDone={() => { setEditing(null); void pending.reload() }} />}
                     </div>
                     <div className="flex shrink-0 gap-1.5">
                       <Button size="sm" variant="primary" onClick={() => act('approve', [e.id])} data-testid="approve">
                         Approve
                       </Button>
-                      <Button size="sm" onClick={() => setEditing(e.id)}>
+                      <Button size="sm" onClick={() => setEditing(e.id)} data-testid="edit">
                         Edit
                       </Button>
                       <Button size="sm" variant="danger" onClick={() => act('reject', [e.id])} data-testid="reject">

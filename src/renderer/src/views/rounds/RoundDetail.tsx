@@ -7,6 +7,7 @@ import { engine } from '../../rpc'
 import { Badge } from '../../ui/Badge'
 import { Button } from '../../ui/Button'
 import { Card } from '../../ui/Card'
+import { useConfirm } from '../../ui/Dialog'
 import { ErrorNote, Progress } from '../../ui/States'
 import { TokenStrip } from '../chat/TokenTrace'
 import { wordDiff } from './diff'
@@ -44,6 +45,7 @@ const tone = (s: Example['status']) => (s === 'approved' ? 'ok' : s === 'pending
 export function RoundDetail({ round, onChanged }: { round: Round & { examples: Example[] }; onChanged: () => void }) {
   const [live, setLive] = useState<{ step: number; steps: number; loss: number; etaSec: number; jobId: string; points: { step: number; loss: number }[] } | null>(null)
   const action = useAction()
+  const { confirm, dialog } = useConfirm()
   useEvent((e) => {
     if (e.type === 'train.progress' && e.roundId === round.id) {
       setLive((l) => ({ step: e.step, steps: e.steps, loss: e.loss, etaSec: e.etaSec, jobId: e.jobId, points: [...(l?.points ?? []), { step: e.step, loss: e.loss }] }))
@@ -53,6 +55,7 @@ export function RoundDetail({ round, onChanged }: { round: Round & { examples: E
   const t = round.training
   return (
     <div className="space-y-4" data-testid="round-detail">
+      {dialog}
       <div className="flex flex-wrap items-center gap-2">
         <Badge tone={round.status === 'done' ? 'ok' : round.status === 'failed' ? 'bad' : 'accent'}>{round.status}</Badge>
         <span className="text-xs text-muted">
@@ -84,7 +87,16 @@ export function RoundDetail({ round, onChanged }: { round: Round & { examples: E
             Export
           </Button>
           {round.status !== 'discarded' && (
-            <Button size="sm" variant="danger" onClick={() => void action.run(async () => { await engine.call('rounds.discard', { id: round.id }); onChanged() })}>
+            <Button
+              size="sm"
+              variant="danger"
+              data-testid="discard-round"
+              onClick={() =>
+                void confirm({ title: 'Discard this round?', body: <>Its pending examples are rejected and its adapter file{t?.adapterPath ? ` (${t.adapterPath.split('/').pop()})` : ''} is deleted. The record stays in the history.</>, confirmLabel: 'Discard round', danger: true }).then(
+                  (ok) => void (ok && action.run(async () => { await engine.call('rounds.discard', { id: round.id }); onChanged() }))
+                )
+              }
+            >
               Discard round
             </Button>
           )}

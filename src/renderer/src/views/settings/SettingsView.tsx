@@ -124,7 +124,7 @@ export function SettingsView({ info }: { info: SystemInfo | null }) {
           <Field label="Weight decay">
             <Input type="number" step="0.01" value={s.optim.weightDecay} onChange={(e) => set({ optim: { ...s.optim, weightDecay: num(e.target.value) } })} />
           </Field>
-          <Field label="Targets" hint="attn_k/attn_v get no gradient in llama.cpp">
+          <Field label="Targets" hint="comma-separated: attn_q, attn_k, attn_v, attn_output, ffn_gate, ffn_up, ffn_down">
             <Input value={s.lora.targets.join(',')} onChange={(e) => set({ lora: { ...s.lora, targets: e.target.value.split(',').map((t) => t.trim()).filter(Boolean) } })} />
           </Field>
         </div>
