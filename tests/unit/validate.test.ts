@@ -18,10 +18,10 @@ describe('JSON-schema validation of generated calls', () => {
   })
   it('names the failing argument', () => {
     expect(schemaProblem({}, weather.parameters)).toBe('arguments.city is required')
-    expect(schemaProblem({ city: 'Paris', days: 2.5 }, weather.parameters)).toBe('arguments.days must be integer, got number')
+    expect(schemaProblem({ city: 'Paris', days: 2.5 }, weather.parameters)).toBe('arguments.days must be integer, not a number')
     expect(schemaProblem({ city: 'Paris', unit: 'k' }, weather.parameters)).toBe('arguments.unit must be one of "c", "f"')
-    expect(schemaProblem({ city: 'Paris', tags: [1] }, weather.parameters)).toBe('arguments.tags[0] must be string, got number')
-    expect(schemaProblem({ city: 'Paris', country: 'FR' }, weather.parameters)).toBe('arguments.country is not a parameter of this tool')
+    expect(schemaProblem({ city: 'Paris', tags: [1] }, weather.parameters)).toBe('arguments.tags[0] must be string, not an integer')
+    expect(schemaProblem({ city: 'Paris', country: 'FR' }, weather.parameters)).toBe('arguments.country is not a parameter (known: city, days, unit, tags)')
   })
   it('checks pairs: tool exists, not the query, no duplicates', () => {
     const q = 'What is the weather in Paris?'
