@@ -5,12 +5,13 @@
  *   --shape=tiny|small|qwen1.5b   (qwen1.5b: Qwen2.5-1.5B layer shapes, 28 layers, 1536 wide, FFN 8960, 12/2 heads,
  *                                  32k llama-spm vocabulary; for a GPU machine)
  *   --weightType=f32|f16   --examples=5 --tokens=300 --epochs=3 --rank=8 --repeats=3 --gpuLayers=-1 --threads=N
+ *   --targets=attn_q,attn_output,ffn_gate,ffn_up,ffn_down (comma-separated; attn_k,attn_v also train)
  *   --out=bench/results/train.json
  * Reports trainer tokens/s (real tokens, padding excluded), training time, and wall time including process start,
  * model load and adapter save.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { cpus } from 'node:os'
+import { cpus, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ensureVocabFile, writeDemoModel, type ModelShape } from '../src/core/models/demo-model'
@@ -32,6 +33,7 @@ const nEx = Number(a.examples ?? 5)
 const nTok = Number(a.tokens ?? 300)
 const epochs = Number(a.epochs ?? 3)
 const repeats = Number(a.repeats ?? 3)
+const targets = (a.targets ?? 'attn_q,attn_output,ffn_gate,ffn_up,ffn_down').split(',')
 const status = trainerStatus()
 if (!status.available) throw new Error(`the trainer is not available: ${status.reason}`)
 
@@ -54,12 +56,13 @@ for (let r = 0; r < repeats; r++) {
     model: modelPath,
     out: join(outDir, `bench-adapter-${r}.gguf.tmp`),
     examples,
-    lora: { rank: Number(a.rank ?? 8), alpha: 16, targets: ['attn_q', 'attn_output', 'ffn_gate', 'ffn_up', 'ffn_down'] },
+    lora: { rank: Number(a.rank ?? 8), alpha: 16, targets },
     optim: { lr: 1e-4, epochs, schedule: 'cosine', warmup: 0.03 },
     gpuLayers: Number(a.gpuLayers ?? -1),
     threads: a.threads ? Number(a.threads) : cpus().length,
-    maxContext: 4096
-  })
+    maxContext: 4096,
+    cacheDir: join(cache, 'f32') // F32 training copies (a GPU without F16/quantized OUT_PROD), reused across runs
+  }, { jobDir: tmpdir() }) // never leave job files in bench/results
   rmSync(res.adapter, { force: true })
   const realTokens = nEx * nTok * epochs
   runs.push({
@@ -71,6 +74,7 @@ for (let r = 0; r < repeats; r++) {
     processedTokensPerSec: res.tokensPerSec,
     trainMs: res.timings.trainMs,
     loadMs: res.timings.loadMs,
+    baseCopyMs: res.started.baseCopy?.ms ?? null,
     wallMs: res.wallMs,
     finalLoss: res.finalLoss
   })
@@ -79,7 +83,7 @@ const result = {
   bench: 'train',
   date: new Date().toISOString(),
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, trainerBackend: status.backend },
-  job: { examples: nEx, tokensPerExample: nTok, epochs, answerTokensPerExample: Math.floor(nTok / 3) },
+  job: { examples: nEx, tokensPerExample: nTok, epochs, answerTokensPerExample: Math.floor(nTok / 3), targets },
   shape: { name: shapeName, ...shape, vocab: 32000 },
   runs,
   median: {

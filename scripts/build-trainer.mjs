@@ -8,7 +8,7 @@
 // unavailable with that reason.
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -102,7 +102,11 @@ function build(backendOverride) {
   const built = [join(buildDir, 'bin', exe), join(buildDir, 'bin', 'Release', exe)].find((p) => existsSync(p))
   if (!built) throw new Error(`the build finished but ${exe} was not found in ${buildDir}/bin`)
   mkdirSync(dirname(outBin), { recursive: true })
-  copyFileSync(built, outBin)
+  // copy beside, then rename: replacing the file in place fails (ETXTBSY) while a trainer is running, and
+  // a rename leaves running trainers on the old file
+  const tmpBin = `${outBin}.${process.pid}.tmp`
+  copyFileSync(built, tmpBin)
+  renameSync(tmpBin, outBin)
   writeFileSync(join(dirname(outBin), 'backend.txt'), backend)
   rmSync(join(dirname(outBin), 'backend-note.txt'), { force: true })
   writeFileSync(stampFile, stamp)

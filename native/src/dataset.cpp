@@ -10,6 +10,9 @@ namespace trainer {
 
 static int round_up(int n, int m) { return (n + m - 1) / m * m; }
 
+// Patch 0004's encoding: a label <= -2 marks the first token of a sequence; its own label is -3 - value.
+static int32_t start_marker(int32_t label) { return -3 - label; }
+
 static Packed pack_into(const std::vector<Example> & examples, int n_ctx, int32_t pad_token) {
     Packed p;
     p.n_ctx = n_ctx;
@@ -22,12 +25,13 @@ static Packed pack_into(const std::vector<Example> & examples, int n_ctx, int32_
         const Example & ex = examples[idx];
         const int n = (int) ex.tokens.size();
         size_t w = 0;
-        while (w < used.size() && used[w] + n > p.n_ctx) w++;
+        while (w < used.size() && (used[w] + n > p.n_ctx || p.n_examples[w] >= kMaxExamplesPerWindow)) w++;
         if (w == used.size()) {
             used.push_back(0);
             p.tokens.emplace_back(p.n_ctx, pad_token);
             p.labels.emplace_back(p.n_ctx, -1);
             p.n_labeled.push_back(0);
+            p.n_examples.push_back(0);
         }
         const int off = used[w];
         for (int i = 0; i < n; i++) {
@@ -38,9 +42,15 @@ static Packed pack_into(const std::vector<Example> & examples, int n_ctx, int32_
                 p.n_labeled[w]++;
             }
         }
+        // the example's first token starts a new sequence (patch 0004): position 0, attends to itself only
+        p.labels[w][off] = start_marker(p.labels[w][off]);
+        p.n_examples[w]++;
         used[w] += n;
         p.n_tokens += n;
     }
+    // padding is a sequence of its own, so no example attends to it (it carries no labels)
+    for (size_t w = 0; w < used.size(); w++)
+        if (used[w] < p.n_ctx) p.labels[w][used[w]] = start_marker(-1);
     return p;
 }
 

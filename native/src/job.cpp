@@ -7,7 +7,7 @@ namespace trainer {
 using json = nlohmann::json;
 
 const std::vector<std::string> & supported_targets() {
-    static const std::vector<std::string> t = {"attn_q", "attn_output", "ffn_gate", "ffn_up", "ffn_down"};
+    static const std::vector<std::string> t = {"attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up", "ffn_down"};
     return t;
 }
 
@@ -54,6 +54,9 @@ Job parse_job(const std::string & text) {
     job.threads = j.value("threads", job.threads);
     job.max_context = j.value("maxContext", job.max_context);
     job.eval_after = j.value("evalAfter", job.eval_after);
+    job.f32_copy = j.value("f32Copy", job.f32_copy);
+    job.cache_dir = j.value("cacheDir", job.cache_dir);
+    if (job.f32_copy != "auto" && job.f32_copy != "always" && job.f32_copy != "never") bad("f32Copy must be auto, always or never");
 
     if (job.rank < 1 || job.rank > 256) bad("lora.rank must be between 1 and 256");
     if (job.epochs < 1 || job.epochs > 1000) bad("optim.epochs must be between 1 and 1000");
@@ -62,11 +65,10 @@ Job parse_job(const std::string & text) {
     if (job.schedule != "cosine" && job.schedule != "linear" && job.schedule != "constant") bad("optim.schedule must be cosine, linear or constant");
     if (job.targets.empty()) bad("lora.targets is empty");
     for (const auto & t : job.targets) {
-        if (t == "attn_k" || t == "attn_v")
-            bad("target " + t + " cannot be trained: llama.cpp writes K and V into the KV cache with an operation that has no "
-                "backward pass, so a LoRA there would get no gradient. Use attn_q, attn_output, ffn_gate, ffn_up, ffn_down");
+        // attn_k/attn_v: patch 0006 connects K and V to the training graph; main.cpp checks after the first step
+        // that every target's B moved (an architecture where they still get no gradient is refused then)
         if (std::find(supported_targets().begin(), supported_targets().end(), t) == supported_targets().end())
-            bad("unknown LoRA target \"" + t + "\" (supported: attn_q, attn_output, ffn_gate, ffn_up, ffn_down)");
+            bad("unknown LoRA target \"" + t + "\" (supported: attn_q, attn_k, attn_v, attn_output, ffn_gate, ffn_up, ffn_down)");
     }
     return job;
 }

@@ -29,6 +29,11 @@ struct Job {
     int threads = 0;     // 0: hardware concurrency
     int max_context = 4096;
     bool eval_after = false; // after training, one forward pass over the data with the final adapter (evalLoss)
+    // Train against a cached F32 copy of the base (f32_copy.h): "auto" when the GPU cannot train through the
+    // base's weight types, "always", or "never" (refuse instead). The copy lives in cache_dir (default:
+    // base-f32/ beside the output adapter).
+    std::string f32_copy = "auto";
+    std::string cache_dir;
 };
 
 // Throws std::runtime_error with a user-facing message.

@@ -106,6 +106,19 @@ int mark_trainable(llama_adapter_lora * adapter) {
     return n;
 }
 
+std::vector<std::string> zero_b_weights(llama_adapter_lora * adapter) {
+    std::vector<std::string> out;
+    std::vector<float> v;
+    for (auto & kv : adapter->ab_map) {
+        ggml_tensor * b = kv.second.b;
+        v.resize(ggml_nelements(b));
+        ggml_backend_tensor_get(b, v.data(), 0, ggml_nbytes(b));
+        if (std::all_of(v.begin(), v.end(), [](float x) { return x == 0.0f; })) out.push_back(kv.first);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
 void save_adapter(llama_adapter_lora * adapter, const std::string & arch, float alpha, const std::string & path) {
     std::map<std::string, llama_adapter_lora_weight> sorted(adapter->ab_map.begin(), adapter->ab_map.end());
     ggml_init_params ip = {ggml_tensor_overhead() * (sorted.size() * 2 + 8), nullptr, true};

@@ -1,6 +1,7 @@
 // Creating, training-flagging and saving a LoRA adapter against a loaded base model.
 #pragma once
 #include <string>
+#include <vector>
 #include "job.h"
 
 struct llama_model;
@@ -20,6 +21,9 @@ TargetInfo write_init_adapter(const llama_model * model, const Job & job, const 
 
 // Flags every A and B tensor of the loaded adapter as trainable; returns how many tensors were flagged.
 int mark_trainable(llama_adapter_lora * adapter);
+
+// Base weights whose adapter B is still exactly zero (after a step: they got no gradient), sorted by name.
+std::vector<std::string> zero_b_weights(llama_adapter_lora * adapter);
 
 // Reads the (trained) tensors back from the backend and writes a standard GGUF LoRA adapter.
 void save_adapter(llama_adapter_lora * adapter, const std::string & arch, float alpha, const std::string & path);

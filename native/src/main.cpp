@@ -11,8 +11,10 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include "backend_check.h"
 #include "dataset.h"
 #include "events.h"
+#include "f32_copy.h"
 #include "ggml-backend.h"
 #include "ggml-opt.h"
 #include "job.h"
@@ -39,6 +41,7 @@ struct TrainState {
     int64_t tokens_done = 0;
     std::vector<json> losses;
     double last_loss = NAN;
+    llama_adapter_lora * adapter = nullptr;
 };
 TrainState g_state;
 
@@ -81,6 +84,14 @@ void on_step(bool train, ggml_opt_context_t opt_ctx, ggml_opt_dataset_t, ggml_op
     s.losses.push_back({{"step", steps_done}, {"epoch", s.epoch + 1}, {"loss", loss}});
     emit({{"type", "progress"}, {"epoch", s.epoch + 1}, {"epochs", s.job->epochs}, {"step", steps_done}, {"steps", s.total_steps},
           {"loss", loss}, {"tokensPerSec", tps}, {"etaSec", eta}});
+    if (steps_done == 1) {
+        // B starts at zero and Adam moves every parameter with a nonzero gradient on the first step: a B still
+        // at zero got no gradient (an op without a backward pass on this architecture). Refuse, not pretend.
+        const std::vector<std::string> dead = zero_b_weights(s.adapter);
+        if (!dead.empty())
+            fail("unsupported", "the LoRA on " + dead.front() + (dead.size() > 1 ? " (and " + std::to_string(dead.size() - 1) + " more)" : "") +
+                 " got no gradient in the first step: this architecture's graph does not let the loss reach that weight. Remove it from lora.targets");
+    }
     if (g_cancel) {
         emit({{"type", "error"}, {"kind", "cancelled"}, {"message", "training was cancelled"}});
         std::_Exit(130);
@@ -117,13 +128,23 @@ std::string read_all(const std::string & path) {
 
 bool file_exists(const std::string & p) { return std::ifstream(p).good(); }
 
-// The GPU device the model's layers go to, or empty for the CPU.
-std::string gpu_device_name() {
+// The GPU device the model's layers go to, or null for the CPU.
+ggml_backend_dev_t gpu_device() {
     for (size_t i = 0; i < ggml_backend_dev_count(); i++) {
         ggml_backend_dev_t dev = ggml_backend_dev_get(i);
-        if (ggml_backend_dev_type(dev) == GGML_BACKEND_DEVICE_TYPE_GPU) return std::string(ggml_backend_dev_name(dev)) + " (" + ggml_backend_dev_description(dev) + ")";
+        if (ggml_backend_dev_type(dev) == GGML_BACKEND_DEVICE_TYPE_GPU) return dev;
     }
-    return "";
+    return nullptr;
+}
+
+// ggml stops the process on an internal error (an op without a backward pass, a graph overflow, ...):
+// say so on the protocol instead of dying with a bare SIGABRT.
+void on_ggml_abort(const char * message) {
+    const std::string m = message ? message : "unknown error";
+    fputs((m + "\n").c_str(), stderr);
+    const bool backward = m.find("backward pass") != std::string::npos;
+    fail(backward ? "unsupported" : "internal",
+         backward ? "this model uses an operation llama.cpp cannot train through (" + m + ")" : "llama.cpp stopped with an internal error: " + m, 3);
 }
 } // namespace
 
@@ -144,20 +165,30 @@ int main(int argc, char ** argv) {
     }
     if (!file_exists(job.model)) fail("bad_input", "the base model file was not found: " + job.model);
 
+    // Refused from the header alone, before anything is loaded.
+    const std::string header_arch = gguf_architecture(job.model);
+    if (header_arch.empty()) fail("model_load", "the base model " + job.model + " is not a readable GGUF file (corrupt or incomplete download?)");
+    if (header_arch.rfind("gemma", 0) == 0)
+        fail("unsupported", "architecture " + header_arch + " uses GEGLU, which has no backward pass in llama.cpp: training is not possible for this model");
+
+    ggml_set_abort_callback(on_ggml_abort);
     llama_log_set(log_filter, nullptr);
     llama_backend_init();
-    const std::string gpu = job.gpu_layers == 0 ? "" : gpu_device_name();
+    ggml_backend_dev_t gpu_dev = job.gpu_layers == 0 ? nullptr : gpu_device();
+    const std::string gpu = gpu_dev ? std::string(ggml_backend_dev_name(gpu_dev)) + " (" + ggml_backend_dev_description(gpu_dev) + ")" : "";
+
+    json base_copy = nullptr;
+    const std::string load_path = training_base(job, gpu_dev, base_copy); // F32 copy or refusal, see f32_copy.h
+    if (g_cancel) fail("cancelled", "training was cancelled", 130);
 
     llama_model_params mp = llama_model_default_params();
     mp.n_gpu_layers = gpu.empty() ? 0 : (job.gpu_layers < 0 ? 999 : job.gpu_layers);
-    llama_model * model = llama_model_load_from_file(job.model.c_str(), mp);
+    llama_model * model = llama_model_load_from_file(load_path.c_str(), mp);
     if (!model) fail("model_load", "could not load the base model " + job.model + " (corrupt file, unsupported architecture, or not enough memory)");
 
     char buf[256] = {0};
     llama_model_meta_val_str(model, "general.architecture", buf, sizeof buf);
     const std::string arch = buf;
-    if (arch.rfind("gemma", 0) == 0)
-        fail("unsupported", "architecture " + arch + " uses GEGLU, which has no backward pass in llama.cpp: training is not possible for this model");
 
     const int n_ctx_train = llama_model_n_ctx_train(model);
     Packed packed;
@@ -183,9 +214,6 @@ int main(int argc, char ** argv) {
     } catch (const std::exception & e) {
         fail("bad_input", e.what());
     }
-    if (!gpu.empty() && !info.first_non_f32.empty())
-        fail("unsupported", "the base model's weight " + info.first_non_f32 + " is not F32; this llama.cpp build computes the backward pass through frozen "
-             "non-F32 weights only on the CPU, and Autodidact does not fall back to the CPU silently. Train with gpuLayers 0 (CPU) or use an F32 base");
     llama_adapter_lora * adapter = llama_adapter_lora_init(model, adapter_path.c_str());
     if (adapter_path != job.init_adapter) std::remove(adapter_path.c_str());
     if (!adapter) fail("bad_input", "the adapter " + adapter_path + " does not fit this model (another architecture or other tensor shapes)");
@@ -198,6 +226,7 @@ int main(int argc, char ** argv) {
     cp.type_k = GGML_TYPE_F32;
     cp.type_v = GGML_TYPE_F32;
     cp.flash_attn_type = LLAMA_FLASH_ATTN_TYPE_DISABLED;
+    cp.kv_unified = true; // packed examples are separate sequences in one cache (dataset.h, patch 0004)
     const int threads = job.threads > 0 ? job.threads : (int) std::max(1u, std::thread::hardware_concurrency());
     cp.n_threads = threads;
     cp.n_threads_batch = threads;
@@ -208,6 +237,7 @@ int main(int argc, char ** argv) {
 
     g_state.job = &job;
     g_state.packed = &packed;
+    g_state.adapter = adapter;
     g_state.total_steps = (int64_t) packed.tokens.size() * job.epochs;
     int64_t n_labeled = 0;
     for (int n : packed.n_labeled) n_labeled += n;
@@ -215,8 +245,9 @@ int main(int argc, char ** argv) {
     emit({{"type", "started"}, {"pid", (int) getpid()}, {"backend", gpu.empty() ? "cpu" : "gpu"}, {"device", gpu.empty() ? "CPU" : gpu},
           {"architecture", arch}, {"adapterTensors", n_flagged}, {"trainableParams", info.n_params}, {"examples", job.examples.size()},
           {"windows", packed.tokens.size()}, {"windowTokens", packed.n_ctx}, {"tokens", packed.n_tokens}, {"answerTokens", n_labeled},
-          {"steps", g_state.total_steps}, {"threads", threads}, {"loadMs", load_ms}});
+          {"steps", g_state.total_steps}, {"threads", threads}, {"loadMs", load_ms}, {"baseCopy", base_copy}});
 
+    if (g_cancel) fail("cancelled", "training was cancelled", 130); // a SIGTERM during loading
     llama_opt_params op{};
     op.n_ctx_train = 0;
     op.param_filter = [](const ggml_tensor *, void *) { return false; }; // the base stays frozen

@@ -104,7 +104,8 @@ export async function trainingStage(s: Services, round: RoundRow, settings: Sett
         optim: settings.optim,
         gpuLayers: s.options.gpu === 'cpu' ? 0 : -1,
         threads: s.options.threads,
-        maxContext: settings.contextSize
+        maxContext: settings.contextSize,
+        cacheDir: join(s.paths.dataDir, 'train-cache')
       },
       {
         signal: job.signal,

@@ -18,6 +18,13 @@ export interface TrainJob {
   maxContext?: number
   /** after training, evaluate the final adapter on the data (DoneEvent.evalLoss) */
   evalAfter?: boolean
+  /**
+   * Train against a cached F32 copy of the base: 'auto' (default) when the GPU cannot train through the
+   * base's weight types (e.g. CUDA with F16/quantized weights), 'always', or 'never' (refuse instead).
+   */
+  f32Copy?: 'auto' | 'always' | 'never'
+  /** where F32 copies are cached (default: base-f32/ beside `out`) */
+  cacheDir?: string
 }
 
 export interface StartedEvent {
@@ -35,6 +42,8 @@ export interface StartedEvent {
   answerTokens: number
   steps: number
   loadMs: number
+  /** the F32 training copy used instead of the base file, if any */
+  baseCopy: { path: string; reused: boolean; ms: number } | null
 }
 export interface ProgressEvent {
   type: 'progress'

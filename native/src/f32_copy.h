@@ -1,0 +1,28 @@
+// An F32 training copy of a base model, for GPU backends that cannot train through F16/quantized weights.
+#pragma once
+#include <string>
+#include "events.h"
+#include "ggml-backend.h"
+#include "job.h"
+
+namespace trainer {
+
+struct F32Copy {
+    std::string path;
+    bool reused = false; // found in the cache instead of written now
+    double ms = 0.0;
+};
+
+// Returns an F32 copy of the GGUF model at `model_path`, cached in `cache_dir` under a name keyed by the
+// source's path, size and modification time (written once, then reused). Same metadata and tensors as the
+// source; every weight in the backward path (backend_check.h) is converted to F32, others are copied as is,
+// so an adapter trained against the copy fits the original model. Throws std::runtime_error (disk full,
+// unreadable source) with a user-facing message.
+F32Copy ensure_f32_copy(const std::string & model_path, const std::string & cache_dir);
+
+// The file to train against. GPU training through frozen F16/quantized weights needs OUT_PROD for their
+// type on the GPU (backend_check.h); where the device lacks it, the F32 copy (job.f32_copy "auto"), or a
+// refusal (error event, exits) with "never": never a silent CPU fallback. "always" copies on any device.
+// Sets base_copy to {path, reused, ms} when a copy is used.
+std::string training_base(const Job & job, ggml_backend_dev_t gpu_dev, json & base_copy);
+} // namespace trainer
