@@ -10,7 +10,7 @@ import { defaultDataDir } from '../web/data-dir'
  *   models list | import <path> | demo | load <id>
  *   chat <model-id> "<message>"        load the model, answer, print tokens as they stream
  *   settings get | set key=value ...
- *   rounds list | show <id> ; review list | approve <id...> | reject <id...>
+ *   rounds list | show <id> | start <model-id> "<query>" ; review list | approve <id...> | reject <id...>
  *   experiments run <dataset.jsonl> <model-id> [methods] [limit]   (see docs/experiments.md)
  * Flags: --data-dir DIR (or AUTODIDACT_DATA_DIR), --cpu, --json
  */
@@ -94,6 +94,7 @@ async function run(e: Engine): Promise<void> {
     case 'rounds':
       if (sub === 'list') return print(await call('rounds.list', {}))
       if (sub === 'show') return print(await call('rounds.get', { id: rest[0] }))
+      if (sub === 'start') return (await import('./rounds')).startRoundCli(e, rest, print)
       break
     case 'review':
       if (sub === 'list') return print(await call('review.pending', {}))
