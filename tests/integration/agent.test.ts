@@ -5,6 +5,9 @@ import type { ContextLease } from '../../src/core/models/types'
 import { benchRss } from '../../src/core/uncertainty/bench'
 import { distributionStats } from '../../src/core/uncertainty/math'
 import { rssCandidates, scoreRss } from '../../src/core/uncertainty/rss'
+import { distinctCalls, sampleCalls } from '../../src/core/uncertainty/samples'
+import { respond } from '../../src/core/chat/respond'
+import { callText, parseCall } from '../../src/core/agent/prompt'
 import { scoreTokens } from '../../src/core/uncertainty/token'
 import { answerNll } from '../fixtures/nll'
 import { ensureTestModel } from '../fixtures/test-models'
@@ -149,6 +152,43 @@ describe('agent answering and uncertainty on a generated model', () => {
     expect(s.reason).toMatch(/fewer than two/)
     expect(s.candidates).toHaveLength(1)
     expect(s.candidates[0].logProb).toBeLessThan(0)
+  })
+
+  it('RSS over sampled full calls: reproducible samples, distinct calls with the greedy answer first, each scored whole', async () => {
+    const answer = await answerQuery({ lease, profile, query, maxTokens: 80 })
+    const samples = await sampleCalls({ lease, profile, query, n: 6, seed: 7 })
+    expect(samples.texts.length).toBeGreaterThan(0)
+    for (const t of samples.texts) expect(parseCall(t, profile.tools).error).toBeNull()
+    expect((await sampleCalls({ lease, profile, query, n: 6, seed: 7 })).texts).toEqual(samples.texts)
+    const calls = distinctCalls([answer.text, ...samples.texts], profile)
+    expect(calls[0]).toBe(answer.text)
+    expect(calls.length).toBeGreaterThanOrEqual(2) // a random model does not sample one call six times
+    expect(new Set(calls.map((c) => callText(parseCall(c, profile.tools).call!))).size).toBe(calls.length)
+    const s = await scoreRss({ lease, profile, query, tau: 0.95, normalize: 'sum', extraCandidates: calls, includeTools: false })
+    expect(s.candidates.map((c) => c.label)).toEqual(calls.map((c, i) => `sample ${i + 1}: ${c}`))
+    expect(s.candidates.reduce((a, c) => a + c.score, 0)).toBeCloseTo(1, 9)
+    const prompt = renderPrompt({ lease, profile, query })
+    for (const [i, c] of calls.entries()) {
+      const toks = model.tokenize(c, false, 'trimLeadingSpace')
+      const nll = await answerNll(lease.sequence, [...prompt.tokens, ...toks], [...prompt.tokens.map(() => 0), ...toks.map(() => 1)])
+      expect(Math.abs(s.candidates[i].logProb - -nll * toks.length)).toBeLessThan(1e-3)
+      // a whole call is less likely than its tool name alone
+      const name = parseCall(c, profile.tools).call!.name
+      const named = (await scoreRss({ lease, profile, query, tau: 0.95, normalize: 'sum' })).candidates.find((x) => x.label === name)!
+      expect(s.candidates[i].logProb).toBeLessThan(named.logProb)
+    }
+  })
+
+  it('respond() with tools-and-sampled-calls scores the tool names, then the distinct sampled calls', async () => {
+    const settings = { estimator: 'rss', tau: 0.95, rssNormalize: 'mean', rssCandidates: 'tools-and-sampled-calls', rssSamples: 3 } as const
+    const r = await respond({ lease, profile, history: [], query, settings, maxTokens: 80 })
+    const labels = r.uncertainty.candidates.map((c) => c.label)
+    expect(labels.slice(0, 3)).toEqual(profile.tools.map((t) => t.name))
+    expect(labels[3]).toBe(`sample 1: ${r.answer.text}`)
+    expect(labels.length).toBeGreaterThanOrEqual(4)
+    expect(labels.length).toBeLessThanOrEqual(3 + 1 + 3)
+    const sorted = r.uncertainty.candidates.map((c) => c.score).sort((a, b) => b - a)
+    expect(r.uncertainty.margin).toBeCloseTo(sorted[0] - sorted[1], 12)
   })
 
   it('benchRss times cached, cold and naive scoring and finds them in agreement', async () => {

@@ -18,6 +18,8 @@ export interface AnswerInput {
   onToken?: (t: TokenTrace) => void
   /** How many alternatives to keep per token for traces */
   topK?: number
+  /** Sample instead of greedy decoding (e.g. for RSS candidate calls); traces then carry only each token's probability */
+  sampling?: { temperature: number; seed: number }
 }
 
 export interface AnswerResult {
@@ -60,7 +62,8 @@ function topAlternatives(probs: Map<Token, number> | undefined, k: number, detok
 
 /**
  * The agent answers `query`: a tool call (grammar-constrained) when the profile has tools, free text
- * otherwise. Greedy decoding; every token's probability and top alternatives are captured for traces.
+ * otherwise. Greedy decoding (unless `sampling` is given); every token's probability and top alternatives
+ * are captured for traces.
  */
 export async function answerQuery(input: AnswerInput): Promise<AnswerResult> {
   const t0 = performance.now()
@@ -79,7 +82,13 @@ export async function answerQuery(input: AnswerInput): Promise<AnswerResult> {
   let text = ''
   let stopReason: AnswerResult['stopReason'] = 'maxTokens'
   const maxTokens = input.maxTokens ?? 256
-  const iterator = sequence.evaluateWithMetadata(toEvaluate, { confidence: true, probabilities: true }, { temperature: 0, grammarEvaluationState: grammarState })
+  const sampling = input.sampling ?? { temperature: 0, seed: 0 }
+  const fullTrace = !input.sampling
+  const iterator = sequence.evaluateWithMetadata(
+    toEvaluate,
+    { confidence: true, probabilities: fullTrace },
+    { temperature: sampling.temperature, seed: sampling.seed, grammarEvaluationState: grammarState }
+  )
   for await (const out of iterator) {
     if (input.signal?.aborted) {
       stopReason = 'cancelled'
@@ -90,12 +99,13 @@ export async function answerQuery(input: AnswerInput): Promise<AnswerResult> {
       break
     }
     const piece = detok(out.token)
+    const probs = (out as { probabilities?: Map<Token, number> }).probabilities
     const trace: TokenTrace = {
       token: out.token,
       text: piece,
       prob: out.confidence,
-      top: topAlternatives(out.probabilities, input.topK ?? 5, detok),
-      ...distributionStats(out.probabilities)
+      top: fullTrace ? topAlternatives(probs, input.topK ?? 5, detok) : [],
+      ...(fullTrace ? distributionStats(probs) : {})
     }
     tokens.push(trace)
     text += piece

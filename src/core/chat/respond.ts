@@ -4,6 +4,7 @@ import type { Turn } from '../agent/prompt'
 import type { ContextLease } from '../models/types'
 import type { Settings } from '../contract'
 import { scoreRss } from '../uncertainty/rss'
+import { distinctCalls, sampleCalls } from '../uncertainty/samples'
 import { scoreTokens } from '../uncertainty/token'
 
 /** The conversation so far as turns for the prompt (tool calls rendered as their JSON). */
@@ -24,7 +25,7 @@ export async function respond(opts: {
   profile: Pick<AgentProfile, 'systemPrompt' | 'tools'>
   history: Turn[]
   query: string
-  settings: Pick<Settings, 'estimator' | 'tau' | 'rssNormalize'>
+  settings: Pick<Settings, 'estimator' | 'tau' | 'rssNormalize'> & Partial<Pick<Settings, 'rssCandidates' | 'rssSamples'>>
   maxTokens?: number
   signal?: AbortSignal
   onToken?: (t: TokenTrace) => void
@@ -33,9 +34,21 @@ export async function respond(opts: {
   const answer = await answerQuery({ ...opts })
   let uncertainty: UncertaintySummary
   if (opts.settings.estimator === 'rss' && opts.profile.tools.length > 0) {
-    uncertainty = await scoreRss({ ...opts, tau: opts.settings.tau, normalize: opts.settings.rssNormalize })
+    uncertainty = await rssUncertainty(opts, answer)
   } else {
     uncertainty = scoreTokens(opts.settings.estimator === 'self-certainty' ? 'self-certainty' : 'token-entropy', answer.tokens, opts.settings.tau)
   }
   return { answer, uncertainty }
+}
+
+/** RSS over the tool names and/or sampled full calls (the greedy answer's call counts as the first sample). */
+async function rssUncertainty(opts: Parameters<typeof respond>[0], answer: AnswerResult): Promise<UncertaintySummary> {
+  const mode = opts.settings.rssCandidates ?? 'tools'
+  const base = { ...opts, tau: opts.settings.tau, normalize: opts.settings.rssNormalize }
+  if (mode === 'tools') return scoreRss(base)
+  const samples = await sampleCalls({ ...opts, n: opts.settings.rssSamples ?? 5 })
+  const calls = distinctCalls([answer.text, ...samples.texts], opts.profile)
+  const summary = await scoreRss({ ...base, extraCandidates: calls, includeTools: mode === 'tools-and-sampled-calls' })
+  const agreed = mode === 'sampled-calls' && calls.length === 1 ? 'every sampled call was the same call: nothing to choose between' : null
+  return { ...summary, ms: summary.ms + samples.ms, reason: agreed ?? summary.reason }
 }

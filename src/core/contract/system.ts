@@ -35,6 +35,10 @@ export interface Settings {
   k: number
   estimator: 'rss' | 'token-entropy' | 'self-certainty'
   rssNormalize: 'sum' | 'mean'
+  /** RSS candidate actions: the tool names, N sampled full calls (with the greedy answer), or both */
+  rssCandidates: 'tools' | 'sampled-calls' | 'tools-and-sampled-calls'
+  /** how many full calls to sample when rssCandidates includes them */
+  rssSamples: number
   reviewPolicy: 'manual' | 'auto-approve-valid'
   adaptationMode: 'per-query' | 'session' | 'tt-icl'
   autoImprove: boolean
@@ -63,6 +67,8 @@ export const settingsPatchSchema = z
     k: z.number().int().min(1).max(20),
     estimator: z.enum(['rss', 'token-entropy', 'self-certainty']),
     rssNormalize: z.enum(['sum', 'mean']),
+    rssCandidates: z.enum(['tools', 'sampled-calls', 'tools-and-sampled-calls']),
+    rssSamples: z.number().int().min(1).max(32),
     reviewPolicy: z.enum(['manual', 'auto-approve-valid']),
     adaptationMode: z.enum(['per-query', 'session', 'tt-icl']),
     autoImprove: z.boolean(),

@@ -71,7 +71,7 @@ async function baseAnswer(s: Services, item: DatasetItem, settings: Settings, ma
       profile: { systemPrompt: prompt.systemPrompt, tools: item.tools },
       history: prompt.history,
       query: prompt.query,
-      settings: { estimator: 'rss', tau: 1, rssNormalize: settings.rssNormalize },
+      settings: { estimator: 'rss', tau: 1, rssNormalize: settings.rssNormalize, rssCandidates: settings.rssCandidates, rssSamples: settings.rssSamples },
       maxTokens,
       signal
     })

@@ -9,6 +9,8 @@ export const DEFAULT_SETTINGS: Settings = {
   k: 3,
   estimator: 'rss',
   rssNormalize: 'sum',
+  rssCandidates: 'tools',
+  rssSamples: 5,
   reviewPolicy: 'manual',
   adaptationMode: 'per-query',
   autoImprove: false,

@@ -15,11 +15,13 @@ export interface RssInput {
   normalize: 'sum' | 'mean'
   /** Extra full-call candidates (e.g. sampled calls) scored beside the tool names */
   extraCandidates?: string[]
+  /** Score the tool names as candidates (default); false: only the extra full calls */
+  includeTools?: boolean
 }
 
-/** The candidate actions RSS scores: the call prefix of each tool name, then any extra full calls. */
-export function rssCandidates(profile: Pick<AgentProfile, 'tools'>, extra: string[] = []): { texts: string[]; labels: string[] } {
-  const names = profile.tools.map((t) => t.name)
+/** The candidate actions RSS scores: the call prefix of each tool name (unless excluded), then any extra full calls. */
+export function rssCandidates(profile: Pick<AgentProfile, 'tools'>, extra: string[] = [], includeTools = true): { texts: string[]; labels: string[] } {
+  const names = includeTools ? profile.tools.map((t) => t.name) : []
   return {
     texts: names.map((name) => `${CALL_PREFIX}${name}"`).concat(extra),
     labels: names.concat(extra.map((c, i) => `sample ${i + 1}: ${c}`))
@@ -55,9 +57,9 @@ export async function scoreRss(input: RssInput): Promise<UncertaintySummary> {
   const t0 = performance.now()
   const { model, sequence } = input.lease
   const prompt = renderPrompt(input)
-  const { texts, labels: allLabels } = rssCandidates(input.profile, input.extraCandidates)
+  const { texts, labels: allLabels } = rssCandidates(input.profile, input.extraCandidates, input.includeTools ?? true)
   if (texts.length === 0) {
-    const reason = 'the profile has no tools: nothing to choose between'
+    const reason = input.includeTools === false ? 'no candidate calls to choose between' : 'the profile has no tools: nothing to choose between'
     return { estimator: 'rss', margin: 1, tau: input.tau, uncertain: false, candidates: [], ms: performance.now() - t0, reason }
   }
   const candTokens = texts.map((t) => model.tokenize(t, false, 'trimLeadingSpace'))

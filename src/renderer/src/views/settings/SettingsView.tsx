@@ -54,6 +54,24 @@ export function SettingsView({ info }: { info: SystemInfo | null }) {
               <option value="mean">Length-normalised</option>
             </Select>
           </Field>
+          <Field label="RSS candidates" hint="What the margin compares: tool names, or full calls the model samples">
+            <Select value={s.rssCandidates} onChange={(e) => set({ rssCandidates: e.target.value as Settings['rssCandidates'] })} data-testid="rss-candidates">
+              <option value="tools">Tool names</option>
+              <option value="sampled-calls">Sampled full calls</option>
+              <option value="tools-and-sampled-calls">Tool names and sampled calls</option>
+            </Select>
+          </Field>
+          <Field label="Sampled calls (N)" hint="Temperature-1 samples scored beside the greedy answer's call">
+            <Input
+              type="number"
+              min={1}
+              max={32}
+              value={s.rssSamples}
+              disabled={s.rssCandidates === 'tools'}
+              onChange={(e) => set({ rssSamples: num(e.target.value) })}
+              data-testid="rss-samples"
+            />
+          </Field>
         </div>
       </Card>
       <Card title="Self-augmentation and review">
