@@ -1,10 +1,10 @@
-import { getLlama, type Llama, type LlamaContext, type LlamaModel, type Token } from 'node-llama-cpp'
+import { getLlama, LlamaGrammarEvaluationState, TokenBias, type Llama, type LlamaContext, type LlamaModel, type Token } from 'node-llama-cpp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { answerQuery, renderPrompt } from '../../src/core/agent/answer'
+import { answerGrammar, answerQuery, renderPrompt } from '../../src/core/agent/answer'
 import type { ContextLease } from '../../src/core/models/types'
 import { benchRss } from '../../src/core/uncertainty/bench'
 import { distributionStats } from '../../src/core/uncertainty/math'
-import { rssCandidates, scoreRss } from '../../src/core/uncertainty/rss'
+import { rssCandidates, scoreRss, TEXT_CANDIDATE } from '../../src/core/uncertainty/rss'
 import { distinctCalls, sampleCalls } from '../../src/core/uncertainty/samples'
 import { respond } from '../../src/core/chat/respond'
 import { callText, parseCall } from '../../src/core/agent/prompt'
@@ -189,6 +189,48 @@ describe('agent answering and uncertainty on a generated model', () => {
     expect(labels.length).toBeLessThanOrEqual(3 + 1 + 3)
     const sorted = r.uncertainty.candidates.map((c) => c.score).sort((a, b) => b - a)
     expect(r.uncertainty.margin).toBeCloseTo(sorted[0] - sorted[1], 12)
+  })
+
+  it('a profile that allows text: the prompt says so, the answer may be text, and RSS scores "answer in text" as an action', async () => {
+    const texty = { ...profile, allowText: true }
+    const prompt = renderPrompt({ lease, profile: texty, query })
+    expect(prompt.text).toContain('When no tool fits, answer in plain text instead.')
+    // A random-weight model spreads its probability over the whole vocabulary, so greedy decoding under the
+    // call-or-text grammar picks a text token, not the one '{' that opens a call.
+    const r = await answerQuery({ lease, profile: texty, query, maxTokens: 12 })
+    expect(r.text.length).toBeGreaterThan(0)
+    expect(r.text.startsWith('{')).toBe(false)
+    expect(r.call).toBeNull()
+    expect(r.parseError).toBeNull()
+    expect(['eos', 'maxTokens']).toContain(r.stopReason)
+    const s = await scoreRss({ lease, profile: texty, query, tau: 0.95, normalize: 'sum' })
+    expect(s.candidates.map((c) => c.label)).toEqual([...profile.tools.map((t) => t.name), TEXT_CANDIDATE])
+    // log P(text) = log(1 - P(the token every call opens with)), from an independent evaluation
+    const open = model.tokenize(rssCandidates(profile).texts[0], false, 'trimLeadingSpace')[0]
+    const nll = await answerNll(lease.sequence, [...prompt.tokens, open], [...prompt.tokens.map(() => 0), 1])
+    expect(Math.abs(s.candidates[3].logProb - Math.log(1 - Math.exp(-nll)))).toBeLessThan(1e-4)
+    expect(s.candidates[3].score).toBe(Math.max(...s.candidates.map((c) => c.score)))
+    // the profile without text keeps answering with a call
+    expect((await answerQuery({ lease, profile, query, maxTokens: 80 })).call).not.toBeNull()
+  })
+
+  it('the call-or-text grammar still lets a call through, closed into valid JSON, once it opens with "{"', async () => {
+    const texty = { ...profile, allowText: true }
+    const grammar = await answerGrammar(model, texty)
+    const prompt = renderPrompt({ lease, profile: texty, query })
+    const open = model.tokenize(rssCandidates(profile).texts[0], false, 'trimLeadingSpace')[0]
+    const tokenBias = new TokenBias(model.tokenizer).set(open, { logit: 1000 }) // make the model open a call
+    await lease.sequence.eraseContextTokenRanges([{ start: 0, end: lease.sequence.nextTokenIndex }])
+    let text = ''
+    const it = lease.sequence.evaluate(prompt.tokens, { temperature: 0, grammarEvaluationState: new LlamaGrammarEvaluationState({ model, grammar: grammar! }), tokenBias })
+    for await (const t of it) {
+      text += model.detokenize([t], true)
+      if (text.includes('}') && parseCall(text, profile.tools).call) break
+      if (text.length > 400) break
+    }
+    await it.return?.()
+    expect(text.startsWith('{')).toBe(true)
+    expect(parseCall(text, profile.tools).error).toBeNull()
   })
 
   it('benchRss times cached, cold and naive scoring and finds them in agreement', async () => {

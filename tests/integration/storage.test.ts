@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openDb } from '../../src/core/storage/db'
 import { allMigrations } from '../../src/core/storage/migrations'
+import { chatRepo } from '../../src/core/storage/chat-repo'
 import type { Db } from '../../src/core/storage/types'
 import { tempDir } from '../fixtures/engine'
 
@@ -41,6 +42,16 @@ describe('sqlite storage', () => {
       })
     await Promise.all(Array.from({ length: 10 }, bump))
     expect((await db.get<{ value: string }>("SELECT value FROM settings WHERE key = 'counter'"))!.value).toBe('10')
+  })
+
+  it('keeps a profile\'s allowText through save and update; profiles from before the column read as false', async () => {
+    await db.run("INSERT INTO profiles (id, name, created_at) VALUES ('old', 'from an older version', 1)")
+    expect((await chatRepo.getProfile(db, 'old'))!.allowText).toBe(false)
+    const tool = { name: 'f', description: '', parameters: { type: 'object' as const } }
+    const p = await chatRepo.saveProfile(db, { name: 'texty', systemPrompt: 's', tools: [tool], allowText: true })
+    expect(p).toMatchObject({ name: 'texty', tools: [tool], allowText: true })
+    expect((await chatRepo.saveProfile(db, { ...p, allowText: false })).allowText).toBe(false)
+    expect((await chatRepo.listProfiles(db)).filter((x) => x.id === p.id)).toHaveLength(1)
   })
 
   it('enforces foreign keys (a message needs its conversation)', async () => {

@@ -1,14 +1,14 @@
-import { LlamaGrammarEvaluationState, type Token } from 'node-llama-cpp'
+import { LlamaGrammarEvaluationState, type LlamaModel, type Token } from 'node-llama-cpp'
 import type { AgentProfile, TokenTrace, ToolCall } from '../contract'
 import type { ContextLease } from '../models/types'
-import { callSchema, chatHistory, parseCall, toolSystemPrompt, type Turn } from './prompt'
+import { callSchema, chatHistory, parseCall, toolSystemPrompt, type PromptProfile, type Turn } from './prompt'
 import { syncPrefix } from './sequence'
 import { chatWrapperFor } from './wrapper'
 import { distributionStats as fullDistributionStats } from '../uncertainty/math'
 
 export interface AnswerInput {
   lease: ContextLease
-  profile: Pick<AgentProfile, 'systemPrompt' | 'tools'>
+  profile: PromptProfile
   history?: Turn[]
   query: string
   /** Extra demonstrations placed before the query (TT-ICL) */
@@ -70,12 +70,8 @@ export async function answerQuery(input: AnswerInput): Promise<AnswerResult> {
   const { model, sequence } = input.lease
   const prompt = renderPrompt(input)
   const hasTools = input.profile.tools.length > 0
-  const grammarState = hasTools
-    ? new LlamaGrammarEvaluationState({
-        model,
-        grammar: await model.llama.createGrammarForJsonSchema(callSchema(input.profile.tools) as never)
-      })
-    : undefined
+  const grammar = await answerGrammar(model, input.profile)
+  const grammarState = grammar ? new LlamaGrammarEvaluationState({ model, grammar }) : undefined
   const toEvaluate = await syncPrefix(sequence, prompt.tokens)
   const detok = (t: Token) => model.detokenize([t], true)
   const tokens: TokenTrace[] = []
@@ -110,20 +106,23 @@ export async function answerQuery(input: AnswerInput): Promise<AnswerResult> {
     tokens.push(trace)
     text += piece
     input.onToken?.(trace)
-    if (!hasTools && prompt.stopTriggers.some((s) => s && text.endsWith(s))) {
+    // a call is an answer that opens with '{' (the grammar lets text answers start with anything else)
+    const isCall = hasTools && text.trimStart().startsWith('{')
+    if (!isCall && prompt.stopTriggers.some((s) => s && text.endsWith(s))) {
       const trigger = prompt.stopTriggers.find((s) => s && text.endsWith(s))!
       text = text.slice(0, -trigger.length)
       stopReason = 'eos'
       break
     }
-    if (hasTools && piece.includes('}') && isCompleteJson(text)) {
+    if (isCall && piece.includes('}') && isCompleteJson(text)) {
       stopReason = 'complete'
       break
     }
     if (tokens.length >= maxTokens) break
   }
   await iterator.return?.()
-  const parsed = hasTools ? parseCall(text, input.profile.tools) : { call: null, error: null }
+  const textAnswer = !hasTools || (input.profile.allowText && !text.trimStart().startsWith('{'))
+  const parsed = textAnswer ? { call: null, error: null } : parseCall(text, input.profile.tools)
   return {
     text: text.trim(),
     call: parsed.call,
@@ -134,6 +133,18 @@ export async function answerQuery(input: AnswerInput): Promise<AnswerResult> {
     ms: performance.now() - t0,
     stopReason
   }
+}
+
+/**
+ * The grammar an answer is generated under: none without tools; one call of the profile's tools; or, when
+ * the profile allows text, that call OR plain text (anything not opening with '{' or whitespace).
+ */
+export async function answerGrammar(model: LlamaModel, profile: PromptProfile) {
+  if (profile.tools.length === 0) return undefined
+  const call = await model.llama.createGrammarForJsonSchema(callSchema(profile.tools) as never)
+  if (!profile.allowText) return call
+  const gbnf = `${call.grammar}\nad-answer ::= ${call.rootRuleName} | ad-text\nad-text ::= [^{ \\t\\n\\r] [^\\x00]*\n`
+  return model.llama.createGrammar({ grammar: gbnf, rootRuleName: 'ad-answer' })
 }
 
 function distributionStats(probs: Map<Token, number> | undefined): Pick<TokenTrace, 'entropy' | 'selfCertainty'> {

@@ -12,7 +12,9 @@ export interface Turn {
   text: string
 }
 
-export function toolSystemPrompt(profile: Pick<AgentProfile, 'systemPrompt' | 'tools'>): string {
+export type PromptProfile = Pick<AgentProfile, 'systemPrompt' | 'tools' | 'allowText'>
+
+export function toolSystemPrompt(profile: PromptProfile): string {
   const base = profile.systemPrompt.trim()
   if (profile.tools.length === 0) return base
   const tools = profile.tools.map((t) => JSON.stringify({ name: t.name, description: t.description, parameters: t.parameters })).join('\n')
@@ -20,7 +22,9 @@ export function toolSystemPrompt(profile: Pick<AgentProfile, 'systemPrompt' | 't
     base,
     'You can call these tools:',
     tools,
-    'Answer with exactly one JSON object of the form {"name": <tool name>, "arguments": {<arguments>}} that calls the right tool.'
+    profile.allowText
+      ? 'To call a tool, answer with exactly one JSON object of the form {"name": <tool name>, "arguments": {<arguments>}}. When no tool fits, answer in plain text instead.'
+      : 'Answer with exactly one JSON object of the form {"name": <tool name>, "arguments": {<arguments>}} that calls the right tool.'
   ]
     .filter(Boolean)
     .join('\n\n')

@@ -1,6 +1,6 @@
 import type { AgentProfile, Message, TokenTrace, UncertaintySummary } from '../contract'
 import { answerQuery, type AnswerResult } from '../agent/answer'
-import type { Turn } from '../agent/prompt'
+import type { PromptProfile, Turn } from '../agent/prompt'
 import type { ContextLease } from '../models/types'
 import type { Settings } from '../contract'
 import { scoreRss } from '../uncertainty/rss'
@@ -22,7 +22,7 @@ export interface Response {
 /** Answers a query and scores how sure the agent is, with the configured estimator. */
 export async function respond(opts: {
   lease: ContextLease
-  profile: Pick<AgentProfile, 'systemPrompt' | 'tools'>
+  profile: PromptProfile
   history: Turn[]
   query: string
   settings: Pick<Settings, 'estimator' | 'tau' | 'rssNormalize'> & Partial<Pick<Settings, 'rssCandidates' | 'rssSamples'>>

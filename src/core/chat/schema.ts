@@ -1,3 +1,8 @@
 import type { Migration } from '../storage/types'
 
-export const chatMigrations: Migration[] = []
+export const chatMigrations: Migration[] = [
+  {
+    id: 'chat-001-profile-allow-text',
+    sql: 'ALTER TABLE profiles ADD COLUMN allow_text INTEGER NOT NULL DEFAULT 0'
+  }
+]

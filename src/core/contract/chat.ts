@@ -22,6 +22,8 @@ export interface AgentProfile {
   name: string
   systemPrompt: string
   tools: ToolDef[]
+  /** With tools: may also answer in plain text when no tool fits (default: always a tool call) */
+  allowText?: boolean
   createdAt: number
 }
 
@@ -84,7 +86,8 @@ const toolSchema = z.object({
 export const profileInputSchema = z.object({
   name: z.string().min(1),
   systemPrompt: z.string().default(''),
-  tools: z.array(toolSchema).default([])
+  tools: z.array(toolSchema).default([]),
+  allowText: z.boolean().default(false)
 })
 
 export const chatMethods = {

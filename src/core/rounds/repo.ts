@@ -4,7 +4,7 @@ import { fromJson, newId, toJson } from '../storage/json'
 import type { Db } from '../storage/types'
 
 export interface RoundRow extends Round {
-  profile: Pick<AgentProfile, 'systemPrompt' | 'tools' | 'name'>
+  profile: Pick<AgentProfile, 'systemPrompt' | 'tools' | 'name' | 'allowText'>
   history: Turn[]
 }
 

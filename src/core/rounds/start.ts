@@ -11,6 +11,12 @@ function teacherLabel(t: Settings['teacher']): string | null {
   return t.kind === 'http' ? t.model : t.kind === 'local' ? `local:${t.modelId}` : null
 }
 
+/** The profile a round keeps a copy of (a later edit of the profile does not change a recorded round). */
+async function profileSnapshot(s: Services, profileId: string | null | undefined) {
+  const p = profileId ? await chatRepo.getProfile(s.db, profileId) : null
+  return p ? { name: p.name, systemPrompt: p.systemPrompt, tools: p.tools, allowText: p.allowText ?? false } : { name: 'No tools', systemPrompt: '', tools: [], allowText: false }
+}
+
 /** A round for an assistant answer in a conversation: the answer and its scores are the "before". */
 export async function startRoundForMessage(s: Services, messageId: string): Promise<{ roundId: string; jobId: string }> {
   const msg = await chatRepo.getMessage(s.db, messageId)
@@ -21,14 +27,14 @@ export async function startRoundForMessage(s: Services, messageId: string): Prom
   const idx = all.findIndex((m) => m.id === messageId)
   const userIdx = all.slice(0, idx).map((m) => m.role).lastIndexOf('user')
   if (userIdx < 0) throw new UserError('This answer has no question before it.', 'invalid')
-  const profile = (conv?.profileId && (await chatRepo.getProfile(s.db, conv.profileId))) || { name: 'No tools', systemPrompt: '', tools: [] }
+  const profile = await profileSnapshot(s, conv?.profileId)
   const loaded = s.host.loaded()
   if (!loaded) throw new UserError('No model is loaded: load one in Models first.', 'no_model')
   const settings = await s.settings.get()
   const round = await s.db.transaction(async (tx) => {
     const r = await roundsRepo.create(tx, {
       conversationId: msg.conversationId, messageId, profileId: conv?.profileId ?? null,
-      profile: { name: profile.name, systemPrompt: profile.systemPrompt, tools: profile.tools }, modelId: loaded.modelId,
+      profile, modelId: loaded.modelId,
       query: all[userIdx].content, history: historyTurns(all.slice(0, userIdx)), mode: settings.adaptationMode,
       teacher: teacherLabel(settings.teacher),
       stage: 'augmentation', uncertainty: msg.uncertainty,
@@ -45,10 +51,10 @@ export async function startRoundForMessage(s: Services, messageId: string): Prom
 export async function startRoundForQuery(s: Services, query: string, profileId: string | null): Promise<{ roundId: string; jobId: string }> {
   const loaded = s.host.loaded()
   if (!loaded) throw new UserError('No model is loaded: load one in Models first.', 'no_model')
-  const profile = (profileId && (await chatRepo.getProfile(s.db, profileId))) || { name: 'No tools', systemPrompt: '', tools: [] }
+  const profile = await profileSnapshot(s, profileId)
   const settings = await s.settings.get()
   const r = await roundsRepo.create(s.db, {
-    conversationId: null, messageId: null, profileId, profile: { name: profile.name, systemPrompt: profile.systemPrompt, tools: profile.tools },
+    conversationId: null, messageId: null, profileId, profile,
     modelId: loaded.modelId, query, history: [], mode: settings.adaptationMode, teacher: teacherLabel(settings.teacher)
   })
   return { roundId: r.id, jobId: startRoundJob(s, r.id) }

@@ -22,8 +22,12 @@ const toMessage = (r: MessageRow): Message => ({
 /** Profiles, conversations and messages. */
 export const chatRepo = {
   async listProfiles(db: Db): Promise<AgentProfile[]> {
-    const rows = await db.all<{ id: string; name: string; system_prompt: string; tools: string; created_at: number }>('SELECT * FROM profiles ORDER BY created_at')
-    return rows.map((r) => ({ id: r.id, name: r.name, systemPrompt: r.system_prompt, tools: fromJson(r.tools) ?? [], createdAt: r.created_at }))
+    const rows = await db.all<{ id: string; name: string; system_prompt: string; tools: string; allow_text: number; created_at: number }>(
+      'SELECT * FROM profiles ORDER BY created_at'
+    )
+    return rows.map((r) => ({
+      id: r.id, name: r.name, systemPrompt: r.system_prompt, tools: fromJson(r.tools) ?? [], allowText: r.allow_text === 1, createdAt: r.created_at
+    }))
   },
   async getProfile(db: Db, id: string): Promise<AgentProfile | null> {
     return (await chatRepo.listProfiles(db)).find((p) => p.id === id) ?? null
@@ -32,9 +36,10 @@ export const chatRepo = {
     const id = p.id ?? newId('prof')
     const now = Date.now()
     await db.run(
-      `INSERT INTO profiles (id, name, system_prompt, tools, created_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT(id) DO UPDATE SET name = excluded.name, system_prompt = excluded.system_prompt, tools = excluded.tools`,
-      [id, p.name, p.systemPrompt, JSON.stringify(p.tools), now]
+      `INSERT INTO profiles (id, name, system_prompt, tools, allow_text, created_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET name = excluded.name, system_prompt = excluded.system_prompt, tools = excluded.tools,
+         allow_text = excluded.allow_text`,
+      [id, p.name, p.systemPrompt, JSON.stringify(p.tools), p.allowText ? 1 : 0, now]
     )
     return (await chatRepo.getProfile(db, id))!
   },

@@ -1,7 +1,7 @@
 import type { LlamaModel } from 'node-llama-cpp'
 import { chatWrapperFor } from '../agent/wrapper'
 import type { AgentProfile, ToolCall } from '../contract'
-import { callText, chatHistory, toolSystemPrompt } from '../agent/prompt'
+import { callText, chatHistory, toolSystemPrompt, type PromptProfile } from '../agent/prompt'
 import type { TrainExample } from './protocol'
 
 export interface ChatExample {
@@ -15,7 +15,7 @@ export interface ChatExample {
  * system prompt with the tools, the user input, then the answer (the tool call's JSON, or text) and the
  * template's end-of-turn marker. Only the answer tokens (and end marker) are labels (mask = 1).
  */
-export function renderExample(model: LlamaModel, profile: Pick<AgentProfile, 'systemPrompt' | 'tools'>, ex: ChatExample): TrainExample & { text: string } {
+export function renderExample(model: LlamaModel, profile: PromptProfile, ex: ChatExample): TrainExample & { text: string } {
   const wrapper = chatWrapperFor(model)
   const system = toolSystemPrompt(profile)
   const answer = ex.call ? callText(ex.call) : (ex.text ?? '')

@@ -2,7 +2,7 @@ import type { Token } from 'node-llama-cpp'
 import type { AgentProfile } from '../contract'
 import type { ContextLease } from '../models/types'
 import { renderPrompt } from '../agent/answer'
-import type { Turn } from '../agent/prompt'
+import type { PromptProfile, Turn } from '../agent/prompt'
 import { truncateTo } from '../agent/sequence'
 import { sequenceLogProb } from './math'
 import { logProbFrom, rssCandidates, scoreNext, scoreRss, type NextScore } from './rss'
@@ -44,7 +44,7 @@ export async function independentLogProbs(lease: ContextLease, promptTokens: Tok
 /** Micro benchmark of RSS scoring for one query (used by bench/round.ts). Leaves the KV cache empty. */
 export async function benchRss(
   lease: ContextLease,
-  profile: Pick<AgentProfile, 'systemPrompt' | 'tools'>,
+  profile: PromptProfile,
   query: string,
   opts: { repeats?: number; normalize?: 'sum' | 'mean'; history?: Turn[] } = {}
 ): Promise<RssBench> {

@@ -2,13 +2,13 @@ import type { Token } from 'node-llama-cpp'
 import type { AgentProfile, UncertaintySummary } from '../contract'
 import type { ContextLease } from '../models/types'
 import { renderPrompt } from '../agent/answer'
-import { CALL_PREFIX, type Turn } from '../agent/prompt'
+import { CALL_PREFIX, type PromptProfile, type Turn } from '../agent/prompt'
 import { syncPrefix, truncateTo } from '../agent/sequence'
 import { rssMargin, sequenceLogProb } from './math'
 
 export interface RssInput {
   lease: ContextLease
-  profile: Pick<AgentProfile, 'systemPrompt' | 'tools'>
+  profile: PromptProfile
   history?: Turn[]
   query: string
   tau: number
@@ -18,6 +18,9 @@ export interface RssInput {
   /** Score the tool names as candidates (default); false: only the extra full calls */
   includeTools?: boolean
 }
+
+/** The label of the "answer in plain text" action of profiles that allow text */
+export const TEXT_CANDIDATE = '(plain text answer)'
 
 /** The candidate actions RSS scores: the call prefix of each tool name (unless excluded), then any extra full calls. */
 export function rssCandidates(profile: Pick<AgentProfile, 'tools'>, extra: string[] = [], includeTools = true): { texts: string[]; labels: string[] } {
@@ -94,13 +97,21 @@ export async function scoreRss(input: RssInput): Promise<UncertaintySummary> {
     }
     logProbs.push(sequenceLogProb(tokenLps, input.normalize))
   }
+  const labels = [...allLabels]
+  if (input.profile.allowText) {
+    // A profile that may answer in text has one more action: not opening a call. Its probability is the mass
+    // the model puts on every token other than the one all calls open with (one token: the same for 'mean').
+    const open = shared > 0 ? Math.exp(sharedLps[0]) : firstTokens.reduce((a, t) => a + Math.exp(logProbFrom(next(0), t)), 0)
+    logProbs.push(Math.log(Math.max(1e-300, 1 - open)))
+    labels.push(TEXT_CANDIDATE)
+  }
   const r = rssMargin(logProbs, input.tau)
   return {
     estimator: 'rss',
     margin: r.margin,
     tau: input.tau,
     uncertain: r.uncertain,
-    candidates: allLabels.map((label, i) => ({ label, logProb: logProbs[i], score: r.scores[i] })),
+    candidates: labels.map((label, i) => ({ label, logProb: logProbs[i], score: r.scores[i] })),
     ms: performance.now() - t0,
     reason: r.reason
   }

@@ -1,13 +1,13 @@
 import type { AgentProfile, Settings } from '../contract'
 import { answerQuery } from '../agent/answer'
-import { callText, parseCall, type Turn } from '../agent/prompt'
+import { callText, parseCall, type PromptProfile, type Turn } from '../agent/prompt'
 import type { ContextLease } from '../models/types'
 
 export type RssCandidateMode = Settings['rssCandidates']
 
 export interface SampleInput {
   lease: ContextLease
-  profile: Pick<AgentProfile, 'systemPrompt' | 'tools'>
+  profile: PromptProfile
   history?: Turn[]
   query: string
   demonstrations?: { input: string; output: string }[]

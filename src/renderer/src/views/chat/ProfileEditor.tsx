@@ -6,13 +6,14 @@ import { Button } from '../../ui/Button'
 import { Field, Input, Select, Textarea } from '../../ui/Field'
 import { ErrorNote } from '../../ui/States'
 
-/** Edit an agent profile: name, system prompt and tools as JSON-schema functions. */
+/** Edit an agent profile: name, system prompt, tools as JSON-schema functions, and whether text answers are allowed. */
 export function ProfileEditor({ profiles, onSaved }: { profiles: AgentProfile[]; onSaved: () => void }) {
   const [id, setId] = useState<string>(profiles[0]?.id ?? '')
   const current = profiles.find((p) => p.id === id)
   const [name, setName] = useState(current?.name ?? '')
   const [system, setSystem] = useState(current?.systemPrompt ?? '')
   const [tools, setTools] = useState(JSON.stringify(current?.tools ?? [], null, 2))
+  const [allowText, setAllowText] = useState(current?.allowText ?? false)
   const [jsonError, setJsonError] = useState<string | null>(null)
   const action = useAction()
   const pick = (pid: string) => {
@@ -21,6 +22,7 @@ export function ProfileEditor({ profiles, onSaved }: { profiles: AgentProfile[];
     setName(p?.name ?? 'New profile')
     setSystem(p?.systemPrompt ?? '')
     setTools(JSON.stringify(p?.tools ?? [], null, 2))
+    setAllowText(p?.allowText ?? false)
   }
   const save = () => {
     let parsed: unknown
@@ -33,7 +35,7 @@ export function ProfileEditor({ profiles, onSaved }: { profiles: AgentProfile[];
       return
     }
     void action.run(async () => {
-      const saved = await engine.call('profiles.save', { id: id || undefined, name, systemPrompt: system, tools: parsed as never })
+      const saved = await engine.call('profiles.save', { id: id || undefined, name, systemPrompt: system, tools: parsed as never, allowText })
       setId(saved.id)
       onSaved()
     })
@@ -62,6 +64,10 @@ export function ProfileEditor({ profiles, onSaved }: { profiles: AgentProfile[];
         <Field label="Tools (JSON-schema functions)" hint='[{"name": "...", "description": "...", "parameters": {"type": "object", ...}}]'>
           <Textarea rows={11} className="font-mono text-xs" value={tools} onChange={(e) => setTools(e.target.value)} />
         </Field>
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" checked={allowText} onChange={(e) => setAllowText(e.target.checked)} data-testid="profile-allow-text" />
+          May answer in plain text when no tool fits
+        </label>
         <ErrorNote error={jsonError ?? action.error} />
         <Button variant="primary" onClick={save} disabled={action.busy || !name.trim()}>
           Save profile
