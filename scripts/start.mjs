@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildApp } from './build-app.mjs'
+import { engineEnv } from './engine-env.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const args = process.argv.slice(2)
@@ -53,7 +54,7 @@ function canShowWindow() {
 ensureBuilt()
 const electron = forceWeb ? null : electronBinary()
 if (electron && canShowWindow()) {
-  const child = spawn(electron, [root], { stdio: 'inherit', env: process.env })
+  const child = spawn(electron, [root], { stdio: 'inherit', env: engineEnv() })
   child.on('exit', (code) => process.exit(code ?? 0))
 } else {
   if (!forceWeb) {
@@ -61,7 +62,7 @@ if (electron && canShowWindow()) {
     console.log(`Starting the web shell (${why}); open the URL below in a browser.`)
   }
   const tsx = join(root, 'node_modules/tsx/dist/cli.mjs')
-  const child = spawn(process.execPath, [tsx, join(root, 'src/web/main.ts'), ...passThrough], { stdio: 'inherit', cwd: root })
+  const child = spawn(process.execPath, [tsx, join(root, 'src/web/main.ts'), ...passThrough], { stdio: 'inherit', cwd: root, env: engineEnv() })
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig))
   child.on('exit', (code) => process.exit(code ?? 0))
 }

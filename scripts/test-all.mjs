@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { engineEnv } from './engine-env.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const bin = (pkg, file) => join(root, 'node_modules', pkg, file)
@@ -15,7 +16,7 @@ let skipped = 0
 
 function step(name, cmd, args, env = {}) {
   console.log(`\n=== ${name} ===`)
-  const r = spawnSync(process.execPath, [cmd, ...args], { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } })
+  const r = spawnSync(process.execPath, [cmd, ...args], { cwd: root, stdio: 'inherit', env: { ...engineEnv(), ...env } })
   const ok = r.status === 0
   console.log(`=== ${name}: ${ok ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} ===`)
   return ok
