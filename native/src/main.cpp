@@ -1,113 +1,29 @@
-// autodidact-trainer: trains a LoRA adapter on a handful of examples with llama.cpp's ggml-opt.
-// Usage: autodidact-trainer <job.json | ->. Reads one job, writes JSON lines (see events.h) and exits.
-// Exit codes: 0 done, 2 error event written, 130 cancelled (SIGTERM/SIGINT), other: crashed.
-#include <atomic>
-#include <chrono>
+// autodidact-trainer: trains LoRA adapters on a handful of examples with llama.cpp's ggml-opt.
+// Usage:
+//   autodidact-trainer <job.json | ->        one job, then exit
+//   autodidact-trainer --serve [--max-jobs-per-load N]
+//                                            a warm worker: one job JSON per line on stdin, trained in turn;
+//                                            the base model stays loaded while jobs use the same one; EOF ends it
+// Writes JSON lines (see events.h) for every job. Exit codes: 0 done (or EOF in --serve), 2 error event
+// written, 130 cancelled (SIGTERM/SIGINT), other: crashed. Any error ends the process, also in --serve: the
+// app starts a fresh worker for its next job.
 #include <csignal>
-#include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
-#include <thread>
-#include "backend_check.h"
-#include "dataset.h"
-#include "events.h"
-#include "f32_copy.h"
 #include "ggml-backend.h"
-#include "ggml-opt.h"
-#include "job.h"
-#include "llama.h"
-#include "lora.h"
+#include "train_job.h"
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
 
 using namespace trainer;
-using Clock = std::chrono::steady_clock;
 
 namespace {
-std::atomic<bool> g_cancel{false};
 void on_signal(int) { g_cancel = true; }
-
-struct TrainState {
-    const Job * job = nullptr;
-    int64_t step = 0;           // optimizer steps taken
-    int64_t total_steps = 0;
-    int epoch = 0;
-    const Packed * packed = nullptr;
-    Clock::time_point t_start;
-    int64_t tokens_done = 0;
-    std::vector<json> losses;
-    double last_loss = NAN;
-    llama_adapter_lora * adapter = nullptr;
-};
-TrainState g_state;
-
-ggml_opt_optimizer_params schedule(void * ud) {
-    auto * s = static_cast<TrainState *>(ud);
-    const Job & job = *s->job;
-    ggml_opt_optimizer_params p = ggml_opt_get_default_optimizer_params(nullptr);
-    const double total = std::max<int64_t>(1, s->total_steps);
-    const double warm = std::floor(job.warmup * total);
-    const double t = (double) s->step;
-    double lr = job.lr;
-    if (t < warm) lr = job.lr * (t + 1) / (warm + 1);
-    else if (job.schedule == "cosine") lr = job.lr * 0.5 * (1.0 + std::cos(M_PI * (t - warm) / std::max(1.0, total - warm)));
-    else if (job.schedule == "linear") lr = job.lr * (1.0 - (t - warm) / std::max(1.0, total - warm));
-    p.adamw.alpha = (float) std::max(lr, job.lr * 0.01);
-    p.adamw.beta1 = 0.9f;
-    p.adamw.beta2 = 0.999f;
-    p.adamw.eps = 1e-8f;
-    p.adamw.wd = job.weight_decay;
-    s->step++;
-    return p;
-}
-
-void on_step(bool train, ggml_opt_context_t opt_ctx, ggml_opt_dataset_t, ggml_opt_result_t, int64_t ibatch, int64_t, int64_t) {
-    if (!train) return;
-    TrainState & s = g_state;
-    const int64_t window = ibatch - 1;
-    float raw = 0.0f;
-    ggml_backend_tensor_get(ggml_opt_loss(opt_ctx), &raw, 0, sizeof(float));
-    // The loss is averaged over every position of the window; only the answer tokens carry a label, so
-    // rescale to the mean over answer tokens (the number users compare).
-    const int n_lab = std::max(1, s.packed->n_labeled[window]);
-    const double loss = (double) raw * s.packed->n_ctx / n_lab;
-    s.last_loss = loss;
-    s.tokens_done += s.packed->n_ctx;
-    const double secs = std::chrono::duration<double>(Clock::now() - s.t_start).count();
-    const double tps = secs > 0 ? s.tokens_done / secs : 0.0;
-    const int64_t steps_done = (int64_t) s.epoch * (int64_t) s.packed->tokens.size() + ibatch;
-    const double eta = steps_done > 0 ? secs / steps_done * (s.total_steps - steps_done) : 0.0;
-    s.losses.push_back({{"step", steps_done}, {"epoch", s.epoch + 1}, {"loss", loss}});
-    emit({{"type", "progress"}, {"epoch", s.epoch + 1}, {"epochs", s.job->epochs}, {"step", steps_done}, {"steps", s.total_steps},
-          {"loss", loss}, {"tokensPerSec", tps}, {"etaSec", eta}});
-    if (steps_done == 1) {
-        // B starts at zero and Adam moves every parameter with a nonzero gradient on the first step: a B still
-        // at zero got no gradient (an op without a backward pass on this architecture). Refuse, not pretend.
-        const std::vector<std::string> dead = zero_b_weights(s.adapter);
-        if (!dead.empty())
-            fail("unsupported", "the LoRA on " + dead.front() + (dead.size() > 1 ? " (and " + std::to_string(dead.size() - 1) + " more)" : "") +
-                 " got no gradient in the first step: this architecture's graph does not let the loss reach that weight. Remove it from lora.targets");
-    }
-    if (g_cancel) {
-        emit({{"type", "error"}, {"kind", "cancelled"}, {"message", "training was cancelled"}});
-        std::_Exit(130);
-    }
-}
-
-// Evaluation after training: the mean loss over answer tokens with the final adapter (no update).
-double g_eval_sum = 0.0;
-int64_t g_eval_labels = 0;
-void on_eval(bool train, ggml_opt_context_t opt_ctx, ggml_opt_dataset_t, ggml_opt_result_t, int64_t ibatch, int64_t, int64_t) {
-    if (train) return;
-    float raw = 0.0f;
-    ggml_backend_tensor_get(ggml_opt_loss(opt_ctx), &raw, 0, sizeof(float));
-    g_eval_sum += (double) raw * g_state.packed->n_ctx;
-    g_eval_labels += g_state.packed->n_labeled[ibatch - 1];
-}
 
 void log_filter(ggml_log_level level, const char * text, void *) {
     if (level >= GGML_LOG_LEVEL_WARN) fputs(text, stderr);
@@ -126,15 +42,12 @@ std::string read_all(const std::string & path) {
     return ss.str();
 }
 
-bool file_exists(const std::string & p) { return std::ifstream(p).good(); }
-
-// The GPU device the model's layers go to, or null for the CPU.
-ggml_backend_dev_t gpu_device() {
-    for (size_t i = 0; i < ggml_backend_dev_count(); i++) {
-        ggml_backend_dev_t dev = ggml_backend_dev_get(i);
-        if (ggml_backend_dev_type(dev) == GGML_BACKEND_DEVICE_TYPE_GPU) return dev;
+Job parse_or_fail(const std::string & text) {
+    try {
+        return parse_job(text);
+    } catch (const std::exception & e) {
+        fail("bad_input", e.what());
     }
-    return nullptr;
 }
 
 // ggml stops the process on an internal error (an op without a backward pass, a graph overflow, ...):
@@ -146,6 +59,36 @@ void on_ggml_abort(const char * message) {
     fail(backward ? "unsupported" : "internal",
          backward ? "this model uses an operation llama.cpp cannot train through (" + m + ")" : "llama.cpp stopped with an internal error: " + m, 3);
 }
+
+bool backend_ready = false;
+void init_backend() {
+    if (backend_ready) return;
+    ggml_set_abort_callback(on_ggml_abort);
+    llama_log_set(log_filter, nullptr);
+    llama_backend_init();
+    backend_ready = true;
+}
+
+int serve(int max_jobs_per_load) {
+    BaseModel base;
+    std::string line;
+    int index = 0;
+    while (std::getline(std::cin, line)) {
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        const auto t0 = Clock::now();
+        if (g_cancel) fail("cancelled", "training was cancelled", 130);
+        Job job = parse_or_fail(line);
+        check_job(job);
+        init_backend();
+        // llama.cpp frees adapters with llama_adapter_lora_free, but a fresh load now and then also returns
+        // whatever the allocator kept from earlier jobs
+        if (base.model && base.jobs >= max_jobs_per_load) free_base(base);
+        const bool reused = ensure_base(job, base);
+        train_job(job, base, reused, ++index, t0);
+    }
+    free_base(base);
+    return 0;
+}
 } // namespace
 
 int main(int argc, char ** argv) {
@@ -155,138 +98,18 @@ int main(int argc, char ** argv) {
     std::signal(SIGTERM, on_signal);
     std::signal(SIGINT, on_signal);
     const auto t0 = Clock::now();
-    if (argc < 2) fail("bad_input", "usage: autodidact-trainer <job.json | ->");
-
-    Job job;
-    try {
-        job = parse_job(read_all(argv[1]));
-    } catch (const std::exception & e) {
-        fail("bad_input", e.what());
+    if (argc < 2) fail("bad_input", "usage: autodidact-trainer <job.json | -> | --serve [--max-jobs-per-load N]");
+    if (std::strcmp(argv[1], "--serve") == 0) {
+        int max_jobs = 32;
+        if (argc >= 4 && std::strcmp(argv[2], "--max-jobs-per-load") == 0) max_jobs = std::max(1, std::atoi(argv[3]));
+        return serve(max_jobs);
     }
-    if (!file_exists(job.model)) fail("bad_input", "the base model file was not found: " + job.model);
-
-    // Refused from the header alone, before anything is loaded.
-    const std::string header_arch = gguf_architecture(job.model);
-    if (header_arch.empty()) fail("model_load", "the base model " + job.model + " is not a readable GGUF file (corrupt or incomplete download?)");
-    if (header_arch.rfind("gemma", 0) == 0)
-        fail("unsupported", "architecture " + header_arch + " uses GEGLU, which has no backward pass in llama.cpp: training is not possible for this model");
-
-    ggml_set_abort_callback(on_ggml_abort);
-    llama_log_set(log_filter, nullptr);
-    llama_backend_init();
-    ggml_backend_dev_t gpu_dev = job.gpu_layers == 0 ? nullptr : gpu_device();
-    const std::string gpu = gpu_dev ? std::string(ggml_backend_dev_name(gpu_dev)) + " (" + ggml_backend_dev_description(gpu_dev) + ")" : "";
-
-    json base_copy = nullptr;
-    const std::string load_path = training_base(job, gpu_dev, base_copy); // F32 copy or refusal, see f32_copy.h
-    if (g_cancel) fail("cancelled", "training was cancelled", 130);
-
-    llama_model_params mp = llama_model_default_params();
-    mp.n_gpu_layers = gpu.empty() ? 0 : (job.gpu_layers < 0 ? 999 : job.gpu_layers);
-    llama_model * model = llama_model_load_from_file(load_path.c_str(), mp);
-    if (!model) fail("model_load", "could not load the base model " + job.model + " (corrupt file, unsupported architecture, or not enough memory)");
-
-    char buf[256] = {0};
-    llama_model_meta_val_str(model, "general.architecture", buf, sizeof buf);
-    const std::string arch = buf;
-
-    const int n_ctx_train = llama_model_n_ctx_train(model);
-    Packed packed;
-    try {
-        packed = pack_examples(job.examples, std::min(job.max_context, n_ctx_train), llama_vocab_eos(llama_model_get_vocab(model)));
-    } catch (const std::exception & e) {
-        fail("bad_input", e.what());
-    }
-    const int32_t n_vocab = llama_vocab_n_tokens(llama_model_get_vocab(model));
-    for (const auto & ex : job.examples)
-        for (int32_t t : ex.tokens)
-            if (t < 0 || t >= n_vocab) fail("bad_input", "token id " + std::to_string(t) + " is outside this model's vocabulary (" + std::to_string(n_vocab) + "): the examples were rendered for another model");
-
-    std::string adapter_path = job.init_adapter;
-    TargetInfo info;
-    try {
-        if (adapter_path.empty()) {
-            adapter_path = job.out + ".init.gguf";
-            info = write_init_adapter(model, job, arch, adapter_path);
-        } else if (!file_exists(adapter_path)) {
-            fail("bad_input", "the adapter to continue from was not found: " + adapter_path);
-        }
-    } catch (const std::exception & e) {
-        fail("bad_input", e.what());
-    }
-    llama_adapter_lora * adapter = llama_adapter_lora_init(model, adapter_path.c_str());
-    if (adapter_path != job.init_adapter) std::remove(adapter_path.c_str());
-    if (!adapter) fail("bad_input", "the adapter " + adapter_path + " does not fit this model (another architecture or other tensor shapes)");
-    const int n_flagged = mark_trainable(adapter);
-
-    llama_context_params cp = llama_context_default_params();
-    cp.n_ctx = packed.n_ctx;
-    cp.n_batch = packed.n_ctx;
-    cp.n_ubatch = packed.n_ctx;
-    cp.type_k = GGML_TYPE_F32;
-    cp.type_v = GGML_TYPE_F32;
-    cp.flash_attn_type = LLAMA_FLASH_ATTN_TYPE_DISABLED;
-    cp.kv_unified = true; // packed examples are separate sequences in one cache (dataset.h, patch 0004)
-    const int threads = job.threads > 0 ? job.threads : (int) std::max(1u, std::thread::hardware_concurrency());
-    cp.n_threads = threads;
-    cp.n_threads_batch = threads;
-    llama_context * ctx = llama_init_from_model(model, cp);
-    if (!ctx) fail("oom", "could not create a training context of " + std::to_string(packed.n_ctx) + " tokens (not enough memory?)");
-    float scale = 1.0f;
-    llama_set_adapters_lora(ctx, &adapter, 1, &scale);
-
-    g_state.job = &job;
-    g_state.packed = &packed;
-    g_state.adapter = adapter;
-    g_state.total_steps = (int64_t) packed.tokens.size() * job.epochs;
-    int64_t n_labeled = 0;
-    for (int n : packed.n_labeled) n_labeled += n;
-    const double load_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-    emit({{"type", "started"}, {"pid", (int) getpid()}, {"backend", gpu.empty() ? "cpu" : "gpu"}, {"device", gpu.empty() ? "CPU" : gpu},
-          {"architecture", arch}, {"adapterTensors", n_flagged}, {"trainableParams", info.n_params}, {"examples", job.examples.size()},
-          {"windows", packed.tokens.size()}, {"windowTokens", packed.n_ctx}, {"tokens", packed.n_tokens}, {"answerTokens", n_labeled},
-          {"steps", g_state.total_steps}, {"threads", threads}, {"loadMs", load_ms}, {"baseCopy", base_copy}});
-
-    if (g_cancel) fail("cancelled", "training was cancelled", 130); // a SIGTERM during loading
-    llama_opt_params op{};
-    op.n_ctx_train = 0;
-    op.param_filter = [](const ggml_tensor *, void *) { return false; }; // the base stays frozen
-    op.param_filter_ud = nullptr;
-    op.get_opt_pars = schedule;
-    op.get_opt_pars_ud = &g_state;
-    op.optimizer_type = GGML_OPT_OPTIMIZER_TYPE_ADAMW;
-    llama_opt_init(ctx, model, op);
-
-    ggml_opt_dataset_t ds = make_dataset(packed);
-    ggml_opt_result_t result_train = ggml_opt_result_init();
-    ggml_opt_result_t result_eval = ggml_opt_result_init();
-    g_state.t_start = Clock::now();
-    for (int e = 0; e < job.epochs; e++) {
-        g_state.epoch = e;
-        llama_opt_epoch(ctx, ds, result_train, result_eval, ggml_opt_dataset_ndata(ds), on_step, nullptr);
-        ggml_opt_result_reset(result_train);
-    }
-    const double train_ms = std::chrono::duration<double, std::milli>(Clock::now() - g_state.t_start).count();
-    double eval_loss = NAN;
-    if (job.eval_after) {
-        llama_opt_epoch(ctx, ds, result_train, result_eval, 0, nullptr, on_eval);
-        eval_loss = g_eval_labels > 0 ? g_eval_sum / (double) g_eval_labels : NAN;
-    }
-    const auto t_save = Clock::now();
-    try {
-        save_adapter(adapter, arch, job.alpha, job.out);
-    } catch (const std::exception & e) {
-        fail("io", e.what());
-    }
-    const double save_ms = std::chrono::duration<double, std::milli>(Clock::now() - t_save).count();
-    const double total_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-    emit({{"type", "done"}, {"adapter", job.out}, {"finalLoss", g_state.last_loss}, {"evalLoss", std::isnan(eval_loss) ? json(nullptr) : json(eval_loss)}, {"losses", g_state.losses},
-          {"tokensPerSec", train_ms > 0 ? (double) g_state.tokens_done / (train_ms / 1000.0) : 0.0},
-          {"timings", {{"loadMs", load_ms}, {"trainMs", train_ms}, {"saveMs", save_ms}, {"totalMs", total_ms}}}});
-    ggml_opt_dataset_free(ds);
-    ggml_opt_result_free(result_train);
-    ggml_opt_result_free(result_eval);
-    llama_free(ctx);
-    llama_model_free(model);
+    const Job job = parse_or_fail(read_all(argv[1]));
+    check_job(job);
+    init_backend();
+    BaseModel base;
+    ensure_base(job, base);
+    train_job(job, base, false, 1, t0);
+    free_base(base);
     return 0;
 }
