@@ -11,10 +11,12 @@ import { createModelHost } from './models/host'
 import { modelsHandlers } from './models/handlers'
 import { roundsHandlers, roundsStartup } from './rounds/handlers'
 import { createSettingsStore } from './settings/settings'
-import type { EngineOptions, HandlerFactory, Paths, Services } from './services'
+import type { EngineOptions, HandlerFactory, Paths, Services, Trainer } from './services'
 import { openDb } from './storage/db'
 import { allMigrations } from './storage/migrations'
 import { systemHandlers } from './system/handlers'
+import { runTraining } from './trainer/client'
+import { TrainerWorker } from './trainer/worker'
 
 export interface Engine {
   services: Services
@@ -43,6 +45,13 @@ function formatZodError(method: string, err: z.ZodError): string {
   return `Invalid input for ${method}: ${fields}`
 }
 
+function createTrainer(options: EngineOptions): Trainer {
+  const warm = options.trainerWorker ?? process.env.AUTODIDACT_TRAINER_WORKER !== '0'
+  if (!warm) return { run: runTraining, dispose: async () => undefined }
+  const worker = new TrainerWorker({ trainerPath: options.trainerPath, idleMs: options.trainerIdleMs })
+  return { run: (job, opts) => worker.run(job, opts), dispose: () => worker.dispose() }
+}
+
 /** Builds the engine: storage, model host, jobs, settings and every feature's handlers. */
 export async function createEngine(options: EngineOptions): Promise<Engine> {
   const paths = dataPaths(options.dataDir)
@@ -50,7 +59,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const db = await openDb(paths.dbFile, allMigrations)
   const settings = createSettingsStore(db, events)
   const host = createModelHost({ gpu: options.gpu ?? 'auto', threads: options.threads, defaultContextSize: async () => (await settings.get()).contextSize })
-  const services: Services = { paths, db, events, jobs: createJobManager(events), host, settings, shell: options.shell ?? 'web', options }
+  const trainer = createTrainer(options)
+  const services: Services = { paths, db, events, jobs: createJobManager(events), host, settings, trainer, shell: options.shell ?? 'web', options }
   const handlers: Partial<Handlers> = {}
   for (const f of FEATURES) Object.assign(handlers, f(services))
   await roundsStartup(services)
@@ -69,6 +79,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     onEvent: (listener) => events.on(listener),
     async close() {
       for (const j of services.jobs.list()) if (j.status === 'running') services.jobs.cancel(j.id)
+      await trainer.dispose()
       await host.dispose()
       await db.close()
     }

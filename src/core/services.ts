@@ -3,6 +3,7 @@ import type { Db } from './storage/types'
 import type { JobManager } from './jobs/types'
 import type { ModelHost } from './models/types'
 import type { SettingsStore } from './settings/types'
+import type { RunOptions, TrainJob, TrainResult } from './trainer/client'
 
 /** Where everything lives on disk. All under one data directory. */
 export interface Paths {
@@ -30,9 +31,16 @@ export interface Services {
   jobs: JobManager
   host: ModelHost
   settings: SettingsStore
+  /** Runs training jobs: a warm worker process (default) or one process per job */
+  trainer: Trainer
   shell: 'electron' | 'web' | 'cli'
   /** Test seams and overrides (e.g. trainer binary path, HF base URL for a local test server). */
   options: EngineOptions
+}
+
+export interface Trainer {
+  run(job: TrainJob, opts?: RunOptions): Promise<TrainResult>
+  dispose(): Promise<void>
 }
 
 export interface EngineOptions {
@@ -51,6 +59,13 @@ export interface EngineOptions {
   augmentOverride?: (req: { query: string; k: number; toolNames: string[] }) => Promise<string>
   /** CPU threads for inference (default: math cores; AUTODIDACT_THREADS overrides) */
   threads?: number
+  /**
+   * Keep a warm trainer process between rounds (its base model stays loaded until it has been idle for
+   * trainerIdleMs): saves the process start and model load per round, at the cost of the base's memory while
+   * it waits. Default on; AUTODIDACT_TRAINER_WORKER=0 turns it off.
+   */
+  trainerWorker?: boolean
+  trainerIdleMs?: number
 }
 
 export type HandlerFactory = (s: Services) => Partial<Handlers>

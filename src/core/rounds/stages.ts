@@ -8,7 +8,6 @@ import { respond } from '../chat/respond'
 import { UserError } from '../errors'
 import type { JobHandle } from '../jobs/types'
 import type { Services } from '../services'
-import { runTraining } from '../trainer/client'
 import { renderExample } from '../trainer/render'
 import { pruneAdapters } from './adapters'
 import { roundsRepo, type RoundRow } from './repo'
@@ -95,7 +94,7 @@ export async function trainingStage(s: Services, round: RoundRow, settings: Sett
   const info: TrainingInfo = { config, losses: [], adapterPath: null, adapterKept: false, finalLoss: null, tokensPerSec: null, error: null }
   const out = join(s.paths.adaptersDir, `${round.id}-${Date.now().toString(36)}.gguf`)
   try {
-    const result = await runTraining(
+    const result = await s.trainer.run(
       {
         model: loaded.path,
         out,

@@ -56,7 +56,7 @@ export function trainerStatus(path = defaultTrainerPath()): TrainerStatus {
 // Every live trainer, killed when this process exits (the trainer also has PDEATHSIG on Linux).
 const live = new Set<ChildProcess>()
 let exitHookInstalled = false
-function trackChild(child: ChildProcess): void {
+export function trackChild(child: ChildProcess): void {
   live.add(child)
   child.once('exit', () => live.delete(child))
   if (!exitHookInstalled) {
@@ -77,6 +77,36 @@ export interface RunOptions {
   jobDir?: string
 }
 
+/** A stdout listener that parses JSON-lines trainer events (lines that are not JSON are not ours: ignored). */
+export function eventLines(onEvent: (ev: TrainerEvent) => void): (d: Buffer) => void {
+  let buf = ''
+  return (d) => {
+    buf += d.toString()
+    let nl: number
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl).trim()
+      buf = buf.slice(nl + 1)
+      if (!line) continue
+      let ev: TrainerEvent
+      try {
+        ev = JSON.parse(line) as TrainerEvent
+      } catch {
+        continue
+      }
+      onEvent(ev)
+    }
+  }
+}
+
+/** Why a trainer process ended without finishing its job: cancelled, its own error event, or how it died. */
+export function exitError(code: number | null, signal: NodeJS.Signals | null, cancelled: boolean, error: ErrorEvent | null, stderr: string): TrainerError {
+  const tail = stderr.trim().split('\n').slice(-6).join('\n')
+  if (cancelled) return new TrainerError('training was cancelled', 'cancelled', tail)
+  if (error) return new TrainerError(error.message, error.kind, tail)
+  const how = signal ? `was killed by ${signal}` : `exited with code ${code}`
+  return new TrainerError(`the trainer process ${how} before finishing${tail ? `: ${tail}` : ''}`, 'crashed', tail)
+}
+
 /** Runs one training job in a child process. Resolves with the `done` event; rejects with a TrainerError. */
 export async function runTraining(job: TrainJob, opts: RunOptions = {}): Promise<TrainResult> {
   const path = opts.trainerPath ?? defaultTrainerPath()
@@ -95,7 +125,6 @@ export async function runTraining(job: TrainJob, opts: RunOptions = {}): Promise
       let done: TrainResult | null = null
       let error: ErrorEvent | null = null
       let stderr = ''
-      let buf = ''
       let killTimer: NodeJS.Timeout | null = null
       const onAbort = () => {
         child.kill('SIGTERM')
@@ -105,35 +134,21 @@ export async function runTraining(job: TrainJob, opts: RunOptions = {}): Promise
       child.stderr!.on('data', (d: Buffer) => {
         stderr = (stderr + d.toString()).slice(-4000)
       })
-      child.stdout!.on('data', (d: Buffer) => {
-        buf += d.toString()
-        let nl: number
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, nl).trim()
-          buf = buf.slice(nl + 1)
-          if (!line) continue
-          let ev: TrainerEvent
-          try {
-            ev = JSON.parse(line) as TrainerEvent
-          } catch {
-            continue // not ours (a library printing to stdout): ignore
-          }
+      child.stdout!.on(
+        'data',
+        eventLines((ev) => {
           if (ev.type === 'started') started = ev
           if (ev.type === 'error') error = ev
           if (ev.type === 'done') done = { ...ev, started: started!, wallMs: Date.now() - t0 }
           opts.onEvent?.(ev)
-        }
-      })
+        })
+      )
       child.on('error', (err) => reject(new TrainerError(`the trainer could not start: ${err.message}`, 'crashed')))
       child.on('exit', (code, signal) => {
         if (killTimer) clearTimeout(killTimer)
         opts.signal?.removeEventListener('abort', onAbort)
-        const tail = stderr.trim().split('\n').slice(-6).join('\n')
         if (done && code === 0) return resolve(done)
-        if (opts.signal?.aborted) return reject(new TrainerError('training was cancelled', 'cancelled', tail))
-        if (error) return reject(new TrainerError(error.message, error.kind, tail))
-        const how = signal ? `was killed by ${signal}` : `exited with code ${code}`
-        reject(new TrainerError(`the trainer process ${how} before finishing${tail ? `: ${tail}` : ''}`, 'crashed', tail))
+        reject(exitError(code, signal, Boolean(opts.signal?.aborted), error, stderr))
       })
     })
   } finally {

@@ -44,6 +44,10 @@ export interface StartedEvent {
   loadMs: number
   /** the F32 training copy used instead of the base file, if any */
   baseCopy: { path: string; reused: boolean; ms: number } | null
+  /** a warm worker (--serve) trained against the base it already had loaded */
+  modelReused: boolean
+  /** the job's number in its process (1 for a one-job process) */
+  jobIndex: number
 }
 export interface ProgressEvent {
   type: 'progress'

@@ -1,0 +1,127 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { getLlama, type LlamaModel } from 'node-llama-cpp'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runTraining, trainerStatus } from '../../src/core/trainer/client'
+import type { TrainJob } from '../../src/core/trainer/protocol'
+import { renderExample } from '../../src/core/trainer/render'
+import { TrainerWorker } from '../../src/core/trainer/worker'
+import { tempDir } from '../fixtures/engine'
+import { ensureTestModel } from '../fixtures/test-models'
+
+const profile = {
+  systemPrompt: 'You are a helpful assistant.',
+  tools: [{ name: 'play_music', description: 'Play a song', parameters: { type: 'object' as const, properties: { song: { type: 'string' } } } }]
+}
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+const waitFor = async (cond: () => boolean, ms = 10_000) => {
+  for (const t0 = Date.now(); !cond() && Date.now() - t0 < ms; ) await new Promise((r) => setTimeout(r, 50))
+  return cond()
+}
+
+describe('warm trainer worker (autodidact-trainer --serve)', () => {
+  let model: LlamaModel
+  let modelPath: string
+  let otherModelPath: string
+  const dir = tempDir('worker-')
+  const worker = new TrainerWorker({ idleMs: 60_000 })
+  beforeAll(async () => {
+    expect(trainerStatus().available, trainerStatus().reason ?? '').toBe(true)
+    modelPath = await ensureTestModel()
+    otherModelPath = await ensureTestModel({ seed: 5 })
+    model = await (await getLlama({ gpu: false })).loadModel({ modelPath })
+  })
+  afterAll(async () => {
+    await worker.dispose()
+    await model?.dispose()
+  })
+
+  const job = (over: Partial<TrainJob> = {}): TrainJob => {
+    const r = renderExample(model, profile, { input: 'Put on some jazz please', call: { name: 'play_music', arguments: { song: 'jazz' } } })
+    return {
+      model: modelPath,
+      out: join(dir, `a-${Math.random().toString(36).slice(2)}.gguf`),
+      examples: [{ tokens: r.tokens, mask: r.mask }],
+      lora: { rank: 4, alpha: 8, seed: 7 },
+      optim: { lr: 5e-3, epochs: 4, warmup: 0, schedule: 'constant', weightDecay: 0 },
+      threads: 1,
+      ...over
+    }
+  }
+
+  it('trains consecutive jobs in one process on the loaded base, with the losses of a one-job process', async () => {
+    const first = await worker.run(job())
+    const second = await worker.run(job())
+    expect(second.started.pid).toBe(first.started.pid)
+    expect([first.started.modelReused, second.started.modelReused]).toEqual([false, true])
+    expect([first.started.jobIndex, second.started.jobIndex]).toEqual([1, 2])
+    expect(existsSync(second.adapter)).toBe(true)
+    const alone = await runTraining(job())
+    expect(alone.started.jobIndex).toBe(1)
+    expect(second.losses).toHaveLength(alone.losses.length)
+    second.losses.forEach((l, i) => expect(Math.abs(l.loss - alone.losses[i].loss)).toBeLessThan(1e-4))
+    // a job for another model loads that one instead
+    const other = await worker.run(job({ model: otherModelPath }))
+    expect(other.started.pid).toBe(first.started.pid)
+    expect(other.started.modelReused).toBe(false)
+  })
+
+  it('cancel rejects as cancelled and ends the process; the next job gets a fresh worker', async () => {
+    const ac = new AbortController()
+    const before = worker.pid!
+    const p = worker.run(job({ optim: { epochs: 1000, lr: 1e-3 } }), {
+      signal: ac.signal,
+      onEvent: (e) => {
+        if (e.type === 'progress' && e.step === 3) ac.abort()
+      }
+    })
+    await expect(p).rejects.toMatchObject({ kind: 'cancelled' })
+    expect(await waitFor(() => !alive(before))).toBe(true)
+    const next = await worker.run(job())
+    expect(next.started.pid).not.toBe(before)
+    expect(next.started.modelReused).toBe(false)
+  })
+
+  it('a worker killed with SIGKILL mid-job reaches the caller as a clear error; the next job succeeds', async () => {
+    const p = worker.run(job({ optim: { epochs: 1000, lr: 1e-3 } }), {
+      onEvent: (e) => {
+        if (e.type === 'started') process.kill(e.pid, 'SIGKILL')
+      }
+    })
+    await expect(p).rejects.toMatchObject({ kind: 'crashed', message: expect.stringMatching(/killed by SIGKILL/) })
+    expect((await worker.run(job())).finalLoss).toBeGreaterThan(0)
+  })
+
+  it('a bad job rejects with the trainer\'s own error kind, and the worker is replaced', async () => {
+    const before = worker.pid!
+    await expect(worker.run(job({ model: join(dir, 'missing.gguf') }))).rejects.toMatchObject({ kind: 'bad_input', message: expect.stringMatching(/not found/) })
+    expect(await waitFor(() => !alive(before))).toBe(true)
+    expect((await worker.run(job())).started.pid).not.toBe(before)
+  })
+
+  it('jobs sent together run one after the other', async () => {
+    const [a, b] = await Promise.all([worker.run(job()), worker.run(job())])
+    expect(b.started.pid).toBe(a.started.pid)
+    expect(b.started.jobIndex).toBe(a.started.jobIndex + 1)
+  })
+
+  it('an idle worker exits on its own (no orphan), and dispose ends a waiting one', async () => {
+    const idle = new TrainerWorker({ idleMs: 300 })
+    const r = await idle.run(job())
+    expect(await waitFor(() => !alive(r.started.pid))).toBe(true)
+    expect(idle.pid).toBeNull()
+    const waiting = new TrainerWorker({ idleMs: 60_000 })
+    const w = await waiting.run(job())
+    expect(alive(w.started.pid)).toBe(true)
+    await waiting.dispose()
+    expect(alive(w.started.pid)).toBe(false)
+    await expect(waiting.run(job())).rejects.toMatchObject({ kind: 'cancelled' })
+  })
+})
