@@ -8,14 +8,16 @@
  *   --targets=attn_q,attn_output,ffn_gate,ffn_up,ffn_down (comma-separated; attn_k,attn_v also train)
  *   --out=bench/results/train.json
  * Reports trainer tokens/s (real tokens, padding excluded), training time, and wall time including process start,
- * model load and adapter save.
+ * model load and adapter save: one process per job, then the same jobs through a warm worker (--serve; its
+ * first job loads the base, the rest reuse it).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ensureVocabFile, writeDemoModel, type ModelShape } from '../src/core/models/demo-model'
-import { runTraining, trainerStatus } from '../src/core/trainer/client'
+import { runTraining, trainerStatus, type TrainJob } from '../src/core/trainer/client'
+import { TrainerWorker } from '../src/core/trainer/worker'
 import { benchArgs, printTable } from './args'
 import { existsSync } from 'node:fs'
 
@@ -50,23 +52,30 @@ const examples = Array.from({ length: nEx }, (_, e) => {
 })
 const outDir = join(ROOT, 'bench', 'results')
 mkdirSync(outDir, { recursive: true })
+const job = (r: number): TrainJob => ({
+  model: modelPath,
+  out: join(outDir, `bench-adapter-${r}.gguf.tmp`),
+  examples,
+  lora: { rank: Number(a.rank ?? 8), alpha: 16, targets },
+  optim: { lr: 1e-4, epochs, schedule: 'cosine', warmup: 0.03 },
+  gpuLayers: Number(a.gpuLayers ?? -1),
+  threads: a.threads ? Number(a.threads) : cpus().length,
+  maxContext: 4096,
+  cacheDir: join(cache, 'f32') // F32 training copies (a GPU without F16/quantized OUT_PROD), reused across runs
+})
 const runs = []
-for (let r = 0; r < repeats; r++) {
-  const res = await runTraining({
-    model: modelPath,
-    out: join(outDir, `bench-adapter-${r}.gguf.tmp`),
-    examples,
-    lora: { rank: Number(a.rank ?? 8), alpha: 16, targets },
-    optim: { lr: 1e-4, epochs, schedule: 'cosine', warmup: 0.03 },
-    gpuLayers: Number(a.gpuLayers ?? -1),
-    threads: a.threads ? Number(a.threads) : cpus().length,
-    maxContext: 4096,
-    cacheDir: join(cache, 'f32') // F32 training copies (a GPU without F16/quantized OUT_PROD), reused across runs
-  }, { jobDir: tmpdir() }) // never leave job files in bench/results
+const worker = new TrainerWorker()
+const plan = [
+  ...Array.from({ length: repeats }, () => 'one process' as const),
+  ...Array.from({ length: repeats + 1 }, () => 'warm worker' as const)
+]
+for (const [r, mode] of plan.entries()) {
+  const res = mode === 'one process' ? await runTraining(job(r), { jobDir: tmpdir() }) : await worker.run(job(r)) // never leave job files in bench/results
   rmSync(res.adapter, { force: true })
   const realTokens = nEx * nTok * epochs
   runs.push({
     repeat: r + 1,
+    mode: mode === 'warm worker' && !res.started.modelReused ? 'worker, first job' : mode,
     device: res.started.device,
     windows: res.started.windows,
     windowTokens: res.started.windowTokens,
@@ -79,6 +88,9 @@ for (let r = 0; r < repeats; r++) {
     finalLoss: res.finalLoss
   })
 }
+await worker.dispose()
+const oneShot = runs.filter((r) => r.mode === 'one process')
+const warm = runs.filter((r) => r.mode === 'warm worker')
 const result = {
   bench: 'train',
   date: new Date().toISOString(),
@@ -87,15 +99,19 @@ const result = {
   shape: { name: shapeName, ...shape, vocab: 32000 },
   runs,
   median: {
-    realTokensPerSec: median(runs.map((r) => r.realTokensPerSec)),
-    trainMs: median(runs.map((r) => r.trainMs)),
-    wallMs: median(runs.map((r) => r.wallMs))
+    realTokensPerSec: median(oneShot.map((r) => r.realTokensPerSec)),
+    trainMs: median(oneShot.map((r) => r.trainMs)),
+    wallMs: median(oneShot.map((r) => r.wallMs)),
+    warmWorkerWallMs: median(warm.map((r) => r.wallMs)),
+    warmWorkerLoadMs: median(warm.map((r) => r.loadMs))
   }
 }
 const out = a.out ?? join(outDir, `train-${shapeName}.json`)
 writeFileSync(out, JSON.stringify(result, null, 2))
-printTable(runs.map((r) => ({ repeat: r.repeat, device: r.device, 'tok/s (real)': r.realTokensPerSec, 'train ms': r.trainMs, 'wall ms': r.wallMs, 'final loss': r.finalLoss })))
-console.log(`\nmedian: ${result.median.realTokensPerSec.toFixed(0)} tok/s, train ${result.median.trainMs.toFixed(0)} ms, wall ${result.median.wallMs.toFixed(0)} ms -> ${out}`)
+printTable(runs.map((r) => ({ run: r.repeat, mode: r.mode, device: r.device, 'tok/s (real)': r.realTokensPerSec, 'load ms': r.loadMs, 'train ms': r.trainMs, 'wall ms': r.wallMs, 'final loss': r.finalLoss })))
+const m = result.median
+console.log(`\nmedian, one process per job: ${m.realTokensPerSec.toFixed(0)} tok/s, train ${m.trainMs.toFixed(0)} ms, wall ${m.wallMs.toFixed(0)} ms`)
+console.log(`median, warm worker: wall ${m.warmWorkerWallMs.toFixed(0)} ms (load ${m.warmWorkerLoadMs.toFixed(0)} ms) -> ${out}`)
 
 function median(v: number[]): number {
   const s = [...v].sort((x, y) => x - y)
