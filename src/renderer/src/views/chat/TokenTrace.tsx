@@ -60,7 +60,7 @@ export function TracePanel({ message }: { message: Message }) {
             <tbody>
               {u.candidates.map((c) => (
                 <tr key={c.label} className="border-t border-line">
-                  <td className="py-1 font-mono">{c.label}</td>
+                  <td className="py-1 font-mono [overflow-wrap:anywhere]">{c.label}</td>
                   <td className="py-1 text-right">{c.logProb.toFixed(3)}</td>
                   <td className="w-40 py-1 pl-2">
                     <div className="h-1.5 rounded-full bg-panel">
@@ -72,6 +72,7 @@ export function TracePanel({ message }: { message: Message }) {
               ))}
             </tbody>
           </table>
+          {u.reason && <p className="mt-1 text-xs text-muted" data-testid="uncertainty-reason">{u.reason}</p>}
         </div>
       )}
       {message.prompt && (
