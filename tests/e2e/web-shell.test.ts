@@ -102,6 +102,53 @@ describe('web shell in Chromium: the whole TT-SI walk', () => {
     await page.screenshot({ path: join(shots, 'rounds.png'), fullPage: true })
   })
 
+  /** Sends a chat message and returns the new assistant message once it is final. */
+  async function ask(text: string) {
+    const answers = page.getByTestId('message-assistant')
+    const before = await answers.count()
+    await page.getByTestId('chat-input').fill(text)
+    await page.getByTestId('send').click()
+    await expect.poll(() => answers.count(), { timeout: 120_000 }).toBe(before + 1)
+    await expect.poll(() => page.getByTestId('streaming').count(), { timeout: 120_000 }).toBe(0)
+    return answers.last()
+  }
+
+  it('settings: RSS over sampled full calls lists the sampled calls as the candidates', async () => {
+    await page.getByTestId('nav-settings').click()
+    await page.getByTestId('rss-candidates').selectOption('sampled-calls')
+    await page.getByTestId('rss-samples').fill('3')
+    await page.getByTestId('save-settings').click()
+    await expect.poll(async () => (await shell.engine.call('settings.get', {})).rssCandidates).toBe('sampled-calls')
+    expect((await shell.engine.call('settings.get', {})).rssSamples).toBe(3)
+    await page.getByTestId('nav-chat').click()
+    const answer = await ask('Weather in Oslo tomorrow?')
+    await answer.getByTestId('trace-toggle').click()
+    const labels = await answer.getByTestId('candidates').locator('tr td:first-child').allTextContents()
+    expect(labels.length).toBeGreaterThanOrEqual(1)
+    expect(labels.length).toBeLessThanOrEqual(4) // the greedy answer's call and at most 3 samples, each once
+    for (const l of labels) expect(l).toMatch(/^sample \d+: \{"name":"/)
+    await shell.engine.call('settings.update', { rssCandidates: 'tools' })
+  })
+
+  it('a profile that may answer in text: the editor saves it, and "answer in text" becomes a candidate action', async () => {
+    await page.getByRole('button', { name: 'Edit profiles' }).click()
+    await page.getByTestId('profile-allow-text').check()
+    await page.getByRole('button', { name: 'Save profile' }).click()
+    await expect.poll(async () => (await shell.engine.call('profiles.list', {}))[0].allowText).toBe(true)
+    await page.getByRole('button', { name: 'Close editor' }).click()
+    const answer = await ask('Tell me a joke.')
+    await answer.getByTestId('trace-toggle').click()
+    const labels = await answer.getByTestId('candidates').locator('tr td:first-child').allTextContents()
+    expect(labels).toEqual(['get_weather', 'search_web', 'create_event', '(plain text answer)'])
+    // a random-weight model puts almost no probability on the one token that opens a call: it answers in text
+    expect(await answer.getByTestId('tool-call').count()).toBe(0)
+    await page.getByRole('button', { name: 'Edit profiles' }).click()
+    await page.getByTestId('profile-allow-text').uncheck()
+    await page.getByRole('button', { name: 'Save profile' }).click()
+    await expect.poll(async () => (await shell.engine.call('profiles.list', {}))[0].allowText).toBe(false)
+    await page.getByRole('button', { name: 'Close editor' }).click()
+  })
+
   it('settings and experiments views render', async () => {
     await page.getByTestId('nav-settings').click()
     await page.getByTestId('save-settings').waitFor()

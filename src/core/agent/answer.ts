@@ -20,6 +20,8 @@ export interface AnswerInput {
   topK?: number
   /** Sample instead of greedy decoding (e.g. for RSS candidate calls); traces then carry only each token's probability */
   sampling?: { temperature: number; seed: number }
+  /** Only a tool call, even where the profile allows text (RSS's sampled candidate calls) */
+  callOnly?: boolean
 }
 
 export interface AnswerResult {
@@ -70,7 +72,7 @@ export async function answerQuery(input: AnswerInput): Promise<AnswerResult> {
   const { model, sequence } = input.lease
   const prompt = renderPrompt(input)
   const hasTools = input.profile.tools.length > 0
-  const grammar = await answerGrammar(model, input.profile)
+  const grammar = await answerGrammar(model, input.profile, input.callOnly)
   const grammarState = grammar ? new LlamaGrammarEvaluationState({ model, grammar }) : undefined
   const toEvaluate = await syncPrefix(sequence, prompt.tokens)
   const detok = (t: Token) => model.detokenize([t], true)
@@ -121,7 +123,7 @@ export async function answerQuery(input: AnswerInput): Promise<AnswerResult> {
     if (tokens.length >= maxTokens) break
   }
   await iterator.return?.()
-  const textAnswer = !hasTools || (input.profile.allowText && !text.trimStart().startsWith('{'))
+  const textAnswer = !hasTools || (input.profile.allowText && !input.callOnly && !text.trimStart().startsWith('{'))
   const parsed = textAnswer ? { call: null, error: null } : parseCall(text, input.profile.tools)
   return {
     text: text.trim(),
@@ -139,10 +141,10 @@ export async function answerQuery(input: AnswerInput): Promise<AnswerResult> {
  * The grammar an answer is generated under: none without tools; one call of the profile's tools; or, when
  * the profile allows text, that call OR plain text (anything not opening with '{' or whitespace).
  */
-export async function answerGrammar(model: LlamaModel, profile: PromptProfile) {
+export async function answerGrammar(model: LlamaModel, profile: PromptProfile, callOnly = false) {
   if (profile.tools.length === 0) return undefined
   const call = await model.llama.createGrammarForJsonSchema(callSchema(profile.tools) as never)
-  if (!profile.allowText) return call
+  if (!profile.allowText || callOnly) return call
   const gbnf = `${call.grammar}\nad-answer ::= ${call.rootRuleName} | ad-text\nad-text ::= [^{ \\t\\n\\r] [^\\x00]*\n`
   return model.llama.createGrammar({ grammar: gbnf, rootRuleName: 'ad-answer' })
 }

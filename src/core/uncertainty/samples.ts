@@ -50,6 +50,7 @@ export async function sampleCalls(input: SampleInput): Promise<{ texts: string[]
     const r = await answerQuery({
       ...input,
       maxTokens: input.maxTokens ?? 128,
+      callOnly: true, // candidates are calls, also where the profile may answer in text (the same prompt)
       sampling: { temperature: input.temperature ?? 1, seed: (input.seed ?? 1) + i }
     })
     if (r.stopReason === 'complete') texts.push(r.text)
