@@ -78,6 +78,15 @@ describe('web shell in Chromium: the whole TT-SI walk', () => {
     expect(m, text).not.toBeNull()
     expect(m![1] === 'uncertain').toBe(Number(m![2]) < Number(m![3]))
     expect(await badge.getAttribute('data-uncertain')).toBe(String(m![1] === 'uncertain'))
+    // the badge opens a popover with the verdict and the top candidates; Escape closes it
+    await badge.click()
+    const pop = page.getByTestId('uncertainty-popover')
+    await pop.waitFor()
+    expect(await pop.textContent()).toContain(`${Number(m![2]).toFixed(2).slice(0, 3)}`)
+    for (const tool of ['get_weather', 'search_web', 'create_event']) expect(await pop.textContent()).toContain(tool)
+    await page.screenshot({ path: join(shots, 'chat-uncertainty.png') })
+    await page.keyboard.press('Escape')
+    expect(await pop.count()).toBe(0)
     await page.getByTestId('trace-toggle').click()
     expect(await page.getByTestId('token').count()).toBeGreaterThan(3)
     expect(await page.getByTestId('candidates').locator('tr').count()).toBe(3)
@@ -102,15 +111,15 @@ describe('web shell in Chromium: the whole TT-SI walk', () => {
     await page.screenshot({ path: join(shots, 'rounds.png'), fullPage: true })
   })
 
-  /** Sends a chat message and returns the new assistant message once it is final. */
+  /** Sends a chat message and returns the answer to it once it is final (the last message of the list). */
   async function ask(text: string) {
-    const answers = page.getByTestId('message-assistant')
-    const before = await answers.count()
     await page.getByTestId('chat-input').fill(text)
     await page.getByTestId('send').click()
-    await expect.poll(() => answers.count(), { timeout: 120_000 }).toBe(before + 1)
+    await page.getByTestId('message-user').filter({ hasText: text }).waitFor()
+    const last = page.getByTestId('message-list').locator('[data-testid^="message-"]').last()
+    await expect.poll(() => last.getAttribute('data-testid'), { timeout: 120_000 }).toBe('message-assistant')
     await expect.poll(() => page.getByTestId('streaming').count(), { timeout: 120_000 }).toBe(0)
-    return answers.last()
+    return page.getByTestId('message-assistant').last()
   }
 
   it('settings: RSS over sampled full calls lists the sampled calls as the candidates', async () => {

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type { Message } from '../../../../core/contract'
 import { Badge } from '../../ui/Badge'
 import { Button } from '../../ui/Button'
@@ -13,15 +13,61 @@ export function ToolCallCard({ name, args }: { name: string; args: Record<string
   )
 }
 
-export function UncertaintyBadge({ message, onClick }: { message: Message; onClick: () => void }) {
+/** The margin against tau; a click opens a popover with the top candidate actions and the verdict. */
+export function UncertaintyBadge({ message, onShowTrace }: { message: Message; onShowTrace: () => void }) {
+  const [open, setOpen] = useState(false)
+  const ref = useRef<HTMLSpanElement>(null)
+  useEffect(() => {
+    if (!open) return
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false)
+    const onDown = (e: MouseEvent) => !ref.current?.contains(e.target as Node) && setOpen(false)
+    window.addEventListener('keydown', onKey)
+    window.addEventListener('mousedown', onDown)
+    return () => {
+      window.removeEventListener('keydown', onKey)
+      window.removeEventListener('mousedown', onDown)
+    }
+  }, [open])
   const u = message.uncertainty
   if (!u) return null
+  const top = [...u.candidates].sort((a, b) => b.score - a.score).slice(0, 3)
   return (
-    <button onClick={onClick} data-testid="uncertainty-badge" data-uncertain={u.uncertain} aria-label="Show the uncertainty detail">
-      <Badge tone={u.uncertain ? 'warn' : 'ok'} title={`${u.estimator}: margin ${u.margin.toFixed(3)} vs tau ${u.tau}`}>
-        {u.uncertain ? 'uncertain' : 'confident'} · {u.margin.toFixed(2)} / τ {u.tau}
-      </Badge>
-    </button>
+    <span className="relative" ref={ref}>
+      <button onClick={() => setOpen(!open)} data-testid="uncertainty-badge" data-uncertain={u.uncertain} aria-expanded={open} aria-label="Show the uncertainty detail">
+        <Badge tone={u.uncertain ? 'warn' : 'ok'} title={`${u.estimator}: margin ${u.margin.toFixed(3)} vs tau ${u.tau}`}>
+          {u.uncertain ? 'uncertain' : 'confident'} · {u.margin.toFixed(2)} / τ {u.tau}
+        </Badge>
+      </button>
+      {open && (
+        <div role="dialog" aria-label="Uncertainty" className="absolute bottom-full left-0 z-20 mb-1 w-80 rounded-md border border-line bg-panel p-3 text-xs shadow-lg" data-testid="uncertainty-popover">
+          <p className="mb-2">
+            {u.estimator === 'rss' ? 'RSS margin' : u.estimator} <b>{u.margin.toFixed(3)}</b> {u.uncertain ? '<' : '≥'} τ {u.tau}:{' '}
+            {u.uncertain ? 'the agent is unsure; Improve runs a TT-SI round on this query.' : 'the agent is sure enough; no round needed.'}
+          </p>
+          {top.map((c) => (
+            <div key={c.label} className="mb-1">
+              <div className="flex justify-between gap-2">
+                <span className="truncate font-mono" title={c.label}>{c.label}</span>
+                <span>{(c.score * 100).toFixed(1)}%</span>
+              </div>
+              <div className="h-1 rounded-full bg-sunken">
+                <div className="h-full rounded-full bg-accent" style={{ width: `${Math.min(100, c.score * 100)}%` }} />
+              </div>
+            </div>
+          ))}
+          {u.reason && <p className="mt-1 text-muted">{u.reason}</p>}
+          <button
+            className="mt-2 text-accent underline"
+            onClick={() => {
+              setOpen(false)
+              onShowTrace()
+            }}
+          >
+            Full trace: every candidate, tokens, prompt
+          </button>
+        </div>
+      )}
+    </span>
   )
 }
 
@@ -38,7 +84,7 @@ export function MessageView({ message, onImprove, improving }: { message: Messag
         )}
         {!mine && (
           <div className="mt-2 flex flex-wrap items-center gap-2">
-            <UncertaintyBadge message={message} onClick={() => setTrace(!trace)} />
+            <UncertaintyBadge message={message} onShowTrace={() => setTrace(true)} />
             <Button size="sm" variant="ghost" onClick={() => setTrace(!trace)} aria-expanded={trace} data-testid="trace-toggle">
               {trace ? 'Hide trace' : 'Trace'}
             </Button>
