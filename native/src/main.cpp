@@ -8,6 +8,7 @@
 // written, 130 cancelled (SIGTERM/SIGINT), other: crashed. Any error ends the process, also in --serve: the
 // app starts a fresh worker for its next job.
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -16,14 +17,32 @@
 #include <string>
 #include "ggml-backend.h"
 #include "train_job.h"
+#include <thread>
 #ifdef __linux__
 #include <sys/prctl.h>
+#endif
+#ifndef _WIN32
+#include <unistd.h>
 #endif
 
 using namespace trainer;
 
 namespace {
 void on_signal(int) { g_cancel = true; }
+
+// Never outlive the app. Linux: the kernel kills us with the parent (PDEATHSIG). Elsewhere on POSIX (macOS):
+// a watcher notices the parent is gone (we are re-parented) and exits. A --serve worker also ends on EOF.
+void exit_with_parent() {
+#ifdef __linux__
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+#elif !defined(_WIN32)
+    const pid_t parent = getppid();
+    std::thread([parent] {
+        while (getppid() == parent) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        std::_Exit(137);
+    }).detach();
+#endif
+}
 
 void log_filter(ggml_log_level level, const char * text, void *) {
     if (level >= GGML_LOG_LEVEL_WARN) fputs(text, stderr);
@@ -92,9 +111,7 @@ int serve(int max_jobs_per_load) {
 } // namespace
 
 int main(int argc, char ** argv) {
-#ifdef __linux__
-    prctl(PR_SET_PDEATHSIG, SIGKILL); // never outlive the app
-#endif
+    exit_with_parent();
     std::signal(SIGTERM, on_signal);
     std::signal(SIGINT, on_signal);
     const auto t0 = Clock::now();
