@@ -43,6 +43,18 @@ describe('model host and chat on a generated GGUF', () => {
     expect(stored.map((x) => x.role)).toEqual(['user', 'assistant'])
   })
 
+  it('a call cut off at the token limit is stored with a notice saying so, also after a reload', async () => {
+    const conv = await engine.call('conversations.create', {})
+    await engine.call('chat.send', { conversationId: conv.id, content: 'Search the web for llamas', maxTokens: 4 })
+    const m = ((await nextEvent(engine, (e) => e.type === 'chat.message')) as { message: import('../../src/core/contract').Message }).message
+    expect(m.toolCalls).toBeNull()
+    expect(m.tokens).toHaveLength(4)
+    expect(m.notice).toMatch(/^Not a valid tool call \(invalid JSON: .*\)\. The answer reached the 4-token limit before the call was complete/)
+    const stored = await engine.call('conversations.messages', { conversationId: conv.id })
+    expect(stored[1].notice).toBe(m.notice)
+    expect(stored[0].notice).toBeNull() // the user's message
+  })
+
   it('cancels a generation mid-stream', async () => {
     const conv = await engine.call('conversations.create', { profileId: null })
     const r = await engine.call('chat.send', { conversationId: conv.id, content: 'Tell me a long story', maxTokens: 4000 })

@@ -5,6 +5,7 @@ import { chatRepo } from '../storage/chat-repo'
 import { newId } from '../storage/json'
 import { latestSessionAdapter } from '../rounds/adapters'
 import { DEFAULT_PROFILE } from './default-profile'
+import { answerNotice } from './notice'
 import { historyTurns, respond } from './respond'
 
 export type RoundStarter = (s: Services, messageId: string) => Promise<unknown>
@@ -64,7 +65,8 @@ export function chatHandlers(s: Services): Partial<Handlers> {
         const { answer, uncertainty } = result
         const message = await chatRepo.addMessage(s.db, {
           id: assistantId, conversationId, role: 'assistant', content: answer.text,
-          toolCalls: answer.call ? [answer.call] : null, tokens: answer.tokens, uncertainty, prompt: answer.prompt, roundId: null
+          toolCalls: answer.call ? [answer.call] : null, tokens: answer.tokens, uncertainty, prompt: answer.prompt, roundId: null,
+          notice: answerNotice(answer, maxTokens)
         })
         s.events.emit({ type: 'chat.message', message })
         if (settings.autoImprove && uncertainty.uncertain && roundStarter) await roundStarter(s, message.id)

@@ -61,6 +61,8 @@ export interface Message {
   uncertainty: UncertaintySummary | null
   /** The exact prompt text sent to the model for this answer (trace review) */
   prompt: string | null
+  /** Why the answer is not what was asked for (an invalid or cut-off tool call, a stopped answer), else null */
+  notice?: string | null
   roundId: string | null
   createdAt: number
 }

@@ -4,7 +4,7 @@ import type { Db } from './types'
 
 interface MessageRow {
   id: string; conversation_id: string; role: Message['role']; content: string; tool_calls: string | null
-  tokens: string | null; uncertainty: string | null; prompt: string | null; round_id: string | null; created_at: number
+  tokens: string | null; uncertainty: string | null; prompt: string | null; notice: string | null; round_id: string | null; created_at: number
 }
 const toMessage = (r: MessageRow): Message => ({
   id: r.id,
@@ -15,6 +15,7 @@ const toMessage = (r: MessageRow): Message => ({
   tokens: fromJson(r.tokens),
   uncertainty: fromJson(r.uncertainty),
   prompt: r.prompt,
+  notice: r.notice,
   roundId: r.round_id,
   createdAt: r.created_at
 })
@@ -78,9 +79,9 @@ export const chatRepo = {
     const now = Date.now()
     await db.transaction(async (tx) => {
       await tx.run(
-        `INSERT INTO messages (id, conversation_id, role, content, tool_calls, tokens, uncertainty, prompt, round_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [id, m.conversationId, m.role, m.content, toJson(m.toolCalls), toJson(m.tokens), toJson(m.uncertainty), m.prompt, m.roundId, now]
+        `INSERT INTO messages (id, conversation_id, role, content, tool_calls, tokens, uncertainty, prompt, notice, round_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [id, m.conversationId, m.role, m.content, toJson(m.toolCalls), toJson(m.tokens), toJson(m.uncertainty), m.prompt, m.notice ?? null, m.roundId, now]
       )
       await tx.run('UPDATE conversations SET updated_at = ? WHERE id = ?', [now, m.conversationId])
     })

@@ -82,6 +82,11 @@ export function MessageView({ message, onImprove, improving }: { message: Messag
         ) : (
           <p className="whitespace-pre-wrap [overflow-wrap:anywhere]">{message.content || <span className="text-muted italic">(empty answer)</span>}</p>
         )}
+        {message.notice && (
+          <p className="mt-2 text-xs text-warn" role="note" data-testid="answer-notice">
+            {message.notice}
+          </p>
+        )}
         {!mine && (
           <div className="mt-2 flex flex-wrap items-center gap-2">
             <UncertaintyBadge message={message} onShowTrace={() => setTrace(true)} />
