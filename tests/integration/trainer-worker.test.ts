@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { chmodSync, copyFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { getLlama, type LlamaModel } from 'node-llama-cpp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -110,6 +110,18 @@ describe('warm trainer worker (autodidact-trainer --serve)', () => {
     const [a, b] = await Promise.all([worker.run(job()), worker.run(job())])
     expect(b.started.pid).toBe(a.started.pid)
     expect(b.started.jobIndex).toBe(a.started.jobIndex + 1)
+  })
+
+  it('a job for another trainer binary replaces the waiting worker', async () => {
+    const first = await worker.run(job())
+    const copy = join(dir, 'trainer-copy')
+    copyFileSync(trainerStatus().path!, copy)
+    chmodSync(copy, 0o755)
+    const other = await worker.run(job(), { trainerPath: copy })
+    expect(other.started.pid).not.toBe(first.started.pid)
+    expect(await waitFor(() => !alive(first.started.pid))).toBe(true)
+    expect((await worker.run(job(), { trainerPath: copy })).started.pid).toBe(other.started.pid)
+    expect((await worker.run(job())).started.modelReused).toBe(false) // back to the default binary: a new worker
   })
 
   it('an idle worker exits on its own (no orphan), and dispose ends a waiting one', async () => {

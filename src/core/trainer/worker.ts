@@ -28,6 +28,7 @@ interface Current {
  */
 export class TrainerWorker {
   private child: ChildProcess | null = null
+  private childPath = ''
   private stderr = ''
   private current: Current | null = null
   private queue: Promise<unknown> = Promise.resolve()
@@ -67,6 +68,10 @@ export class TrainerWorker {
     if (!existsSync(path)) throw new TrainerError(trainerStatus(path).reason ?? `trainer not found at ${path}`, 'unavailable')
     if (opts.signal?.aborted) throw new TrainerError('training was cancelled', 'cancelled')
     this.clearIdle()
+    if (this.child && this.childPath !== path) {
+      this.child.stdin?.end() // another trainer binary: the waiting worker exits, a new one starts
+      this.child = null
+    }
     const child = this.child ?? this.start(path)
     setReferenced(child, true)
     return new Promise<TrainResult>((resolve, reject) => {
@@ -109,17 +114,20 @@ export class TrainerWorker {
     const child = spawn(path, args, { stdio: ['pipe', 'pipe', 'pipe'] })
     trackChild(child)
     this.child = child
+    this.childPath = path
     child.stdin!.on('error', () => undefined) // a worker that died mid-write: reported by 'exit'
     child.stderr!.on('data', (d: Buffer) => {
       this.stderr = (this.stderr + d.toString()).slice(-4000)
     })
     child.stdout!.on('data', eventLines((ev) => this.onEvent(ev)))
     child.on('error', (err) => {
+      if (this.child !== child) return
       this.child = null
       this.current?.reject(new TrainerError(`the trainer could not start: ${err.message}`, 'crashed'))
     })
     child.on('exit', (code, signal) => {
-      if (this.child === child) this.child = null
+      if (this.child !== child) return // a replaced worker ending: no job of ours was on it
+      this.child = null
       this.clearIdle()
       const cur = this.current
       if (cur) cur.reject(exitError(code, signal, Boolean(cur.opts.signal?.aborted), cur.error, this.stderr))
