@@ -124,6 +124,19 @@ describe('warm trainer worker (autodidact-trainer --serve)', () => {
     expect((await worker.run(job())).started.modelReused).toBe(false) // back to the default binary: a new worker
   })
 
+  it('a job arriving while an idle worker is retiring gets a new worker, never a failure', async () => {
+    const w = new TrainerWorker({ idleMs: 100 })
+    try {
+      for (const pause of [80, 95, 100, 105, 120]) {
+        await w.run(job())
+        await new Promise((r) => setTimeout(r, pause))
+        expect((await w.run(job())).finalLoss).toBeGreaterThan(0)
+      }
+    } finally {
+      await w.dispose()
+    }
+  })
+
   it('an idle worker exits on its own (no orphan), and dispose ends a waiting one', async () => {
     const idle = new TrainerWorker({ idleMs: 300 })
     const r = await idle.run(job())

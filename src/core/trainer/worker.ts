@@ -68,10 +68,7 @@ export class TrainerWorker {
     if (!existsSync(path)) throw new TrainerError(trainerStatus(path).reason ?? `trainer not found at ${path}`, 'unavailable')
     if (opts.signal?.aborted) throw new TrainerError('training was cancelled', 'cancelled')
     this.clearIdle()
-    if (this.child && this.childPath !== path) {
-      this.child.stdin?.end() // another trainer binary: the waiting worker exits, a new one starts
-      this.child = null
-    }
+    if (this.child && this.childPath !== path) this.retire() // another trainer binary: a new worker for it
     const child = this.child ?? this.start(path)
     setReferenced(child, true)
     return new Promise<TrainResult>((resolve, reject) => {
@@ -146,8 +143,14 @@ export class TrainerWorker {
 
   private armIdle(): void {
     this.clearIdle()
-    this.idleTimer = setTimeout(() => this.child?.stdin?.end(), this.options.idleMs ?? 60_000)
+    this.idleTimer = setTimeout(() => this.retire(), this.options.idleMs ?? 60_000)
     this.idleTimer.unref()
+  }
+
+  /** EOF to the waiting worker, which then exits; it is detached at once, so a new job starts a new one. */
+  private retire(): void {
+    this.child?.stdin?.end()
+    this.child = null
   }
 
   private clearIdle(): void {
