@@ -47,9 +47,9 @@ function formatZodError(method: string, err: z.ZodError): string {
 
 function createTrainer(options: EngineOptions): Trainer {
   const warm = options.trainerWorker ?? process.env.AUTODIDACT_TRAINER_WORKER !== '0'
-  if (!warm) return { run: runTraining, dispose: async () => undefined }
+  if (!warm) return { run: runTraining, release: async () => undefined, dispose: async () => undefined }
   const worker = new TrainerWorker({ trainerPath: options.trainerPath, idleMs: options.trainerIdleMs })
-  return { run: (job, opts) => worker.run(job, opts), dispose: () => worker.dispose() }
+  return { run: (job, opts) => worker.run(job, opts), release: () => worker.release(), dispose: () => worker.dispose() }
 }
 
 /** Builds the engine: storage, model host, jobs, settings and every feature's handlers. */

@@ -40,6 +40,8 @@ export interface Services {
 
 export interface Trainer {
   run(job: TrainJob, opts?: RunOptions): Promise<TrainResult>
+  /** Frees the memory a waiting warm worker holds (its copy of the base model) */
+  release(): Promise<void>
   dispose(): Promise<void>
 }
 

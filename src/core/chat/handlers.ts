@@ -6,6 +6,7 @@ import { newId } from '../storage/json'
 import { latestSessionAdapter } from '../rounds/adapters'
 import { DEFAULT_PROFILE } from './default-profile'
 import { answerNotice } from './notice'
+import { acquireContext } from '../trainer/lease'
 import { historyTurns, respond } from './respond'
 
 export type RoundStarter = (s: Services, messageId: string) => Promise<unknown>
@@ -47,7 +48,7 @@ export function chatHandlers(s: Services): Partial<Handlers> {
         // session mode: answers use the profile's latest session adapter (per-query adapters are discarded)
         const loaded = s.host.loaded()
         const adapter = settings.adaptationMode === 'session' && loaded ? await latestSessionAdapter(s, conv.profileId, loaded.modelId) : null
-        const lease = await s.host.acquire({ signal: job.signal, adapters: adapter ? [{ path: adapter }] : [] })
+        const lease = await acquireContext(s, { signal: job.signal, adapters: adapter ? [{ path: adapter }] : [] })
         let result
         try {
           let n = 0

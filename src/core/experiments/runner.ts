@@ -11,6 +11,7 @@ import type { Services } from '../services'
 import { itemPrompt, itemScoring, type DatasetItem } from './dataset'
 import { experimentsRepo, type RunItem } from './repo'
 import { scoreCalls } from './score'
+import { acquireContext } from '../trainer/lease'
 
 export interface Cell {
   method: ExperimentMethod
@@ -64,7 +65,7 @@ async function ensureModel(s: Services, modelId: string, signal: AbortSignal): P
 
 async function baseAnswer(s: Services, item: DatasetItem, settings: Settings, maxTokens: number, signal: AbortSignal): Promise<BaseAnswer> {
   const prompt = itemPrompt(item)
-  const lease = await s.host.acquire({ signal })
+  const lease = await acquireContext(s, { signal })
   try {
     const r = await respond({
       lease,

@@ -8,13 +8,14 @@ import { respond } from '../chat/respond'
 import { UserError } from '../errors'
 import type { JobHandle } from '../jobs/types'
 import type { Services } from '../services'
+import { acquireContext } from '../trainer/lease'
 import { renderExample } from '../trainer/render'
 import { pruneAdapters } from './adapters'
 import { roundsRepo, type RoundRow } from './repo'
 
 /** Stage 1: answer the query and score the candidates (skipped when the round comes from a chat answer). */
 export async function uncertaintyStage(s: Services, round: RoundRow, settings: Settings, job: JobHandle) {
-  const lease = await s.host.acquire({ signal: job.signal })
+  const lease = await acquireContext(s, { signal: job.signal })
   try {
     const r = await respond({ lease, profile: round.profile, history: round.history, query: round.query, settings, signal: job.signal, maxTokens: 256 })
     const before: AnswerRecord = { text: r.answer.text, call: r.answer.call, tokens: r.answer.tokens, prompt: r.answer.prompt }
@@ -39,7 +40,7 @@ export async function augmentationStage(s: Services, round: RoundRow, settings: 
     gen = r
     provenance = r.provenance
   } else {
-    const lease = await s.host.acquire({ signal: job.signal })
+    const lease = await acquireContext(s, { signal: job.signal })
     try {
       gen = await generateWithModel(lease, req, { maxTokens: 160 * settings.k + 64, signal: job.signal, seed: settings.lora.seed })
     } finally {
@@ -80,7 +81,7 @@ export async function trainingStage(s: Services, round: RoundRow, settings: Sett
   const loaded = s.host.loaded()
   if (!loaded || loaded.modelId !== round.modelId) throw new UserError('Load the model this round was started with to continue it.', 'wrong_model')
   await pruneAdapters(s, round.id)
-  const lease = await s.host.acquire({ signal: job.signal })
+  const lease = await acquireContext(s, { signal: job.signal })
   let rendered
   try {
     rendered = examples.map((e) => renderExample(lease.model, round.profile, { input: e.input, call: e.call, text: e.text }))
@@ -128,7 +129,7 @@ export async function trainingStage(s: Services, round: RoundRow, settings: Sett
 export async function answerStage(s: Services, round: RoundRow, settings: Settings, examples: Example[], job: JobHandle): Promise<AnswerRecord> {
   const adapter = round.training?.adapterPath
   const demonstrations = round.mode === 'tt-icl' ? examples.map((e) => ({ input: e.input, output: e.call ? callText(e.call) : (e.text ?? '') })) : undefined
-  const lease = await s.host.acquire({ adapters: adapter ? [{ path: adapter }] : [], signal: job.signal })
+  const lease = await acquireContext(s, { adapters: adapter ? [{ path: adapter }] : [], signal: job.signal })
   try {
     const r = await respond({ lease, profile: round.profile, history: round.history, query: round.query, settings, signal: job.signal, maxTokens: 256, demonstrations })
     return { text: r.answer.text, call: r.answer.call, tokens: r.answer.tokens, prompt: r.answer.prompt }

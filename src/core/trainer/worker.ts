@@ -48,6 +48,16 @@ export class TrainerWorker {
     return turn
   }
 
+  /** Ends a waiting worker now (freeing its copy of the base model) and waits for it to exit; no-op while training. */
+  async release(): Promise<void> {
+    const child = this.child
+    if (!child || this.current) return
+    this.clearIdle()
+    const exited = new Promise((r) => child.once('exit', r))
+    this.retire()
+    await exited
+  }
+
   /** Ends the worker: EOF to a waiting one, SIGKILL to one still training. */
   async dispose(): Promise<void> {
     this.disposed = true
