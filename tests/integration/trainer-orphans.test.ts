@@ -3,16 +3,9 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../fixtures/engine'
+import { alive } from '../fixtures/process'
 
 const fixture = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'long-training.ts')
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 // "No orphan processes, ever": the app dying abruptly (kill -9, no exit handlers run) takes its trainer with it.
 describe('a trainer never outlives the app', () => {

@@ -7,19 +7,12 @@ import type { TrainJob } from '../../src/core/trainer/protocol'
 import { renderExample } from '../../src/core/trainer/render'
 import { TrainerWorker } from '../../src/core/trainer/worker'
 import { tempDir } from '../fixtures/engine'
+import { alive } from '../fixtures/process'
 import { ensureTestModel } from '../fixtures/test-models'
 
 const profile = {
   systemPrompt: 'You are a helpful assistant.',
   tools: [{ name: 'play_music', description: 'Play a song', parameters: { type: 'object' as const, properties: { song: { type: 'string' } } } }]
-}
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
 }
 const waitFor = async (cond: () => boolean, ms = 10_000) => {
   for (const t0 = Date.now(); !cond() && Date.now() - t0 < ms; ) await new Promise((r) => setTimeout(r, 50))
