@@ -1,5 +1,5 @@
 import { LlamaGrammarEvaluationState, type LlamaModel, type Token } from 'node-llama-cpp'
-import type { AgentProfile, TokenTrace, ToolCall } from '../contract'
+import type { TokenTrace, ToolCall } from '../contract'
 import type { ContextLease } from '../models/types'
 import { callSchema, chatHistory, parseCall, toolSystemPrompt, type PromptProfile, type Turn } from './prompt'
 import { syncPrefix } from './sequence'

@@ -1,4 +1,4 @@
-import type { AgentProfile, Message, TokenTrace, UncertaintySummary } from '../contract'
+import type { Message, TokenTrace, UncertaintySummary } from '../contract'
 import { answerQuery, type AnswerResult } from '../agent/answer'
 import type { PromptProfile, Turn } from '../agent/prompt'
 import type { ContextLease } from '../models/types'
@@ -49,6 +49,6 @@ async function rssUncertainty(opts: Parameters<typeof respond>[0], answer: Answe
   const samples = await sampleCalls({ ...opts, n: opts.settings.rssSamples ?? 5 })
   const calls = distinctCalls([answer.text, ...samples.texts], opts.profile)
   const summary = await scoreRss({ ...base, extraCandidates: calls, includeTools: mode === 'tools-and-sampled-calls' })
-  const agreed = mode === 'sampled-calls' && calls.length === 1 ? 'every sampled call was the same call: nothing to choose between' : null
+  const agreed = summary.candidates.length === 1 ? 'every sampled call was the same call: nothing to choose between' : null
   return { ...summary, ms: summary.ms + samples.ms, reason: agreed ?? summary.reason }
 }

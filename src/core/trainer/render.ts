@@ -1,6 +1,6 @@
 import type { LlamaModel } from 'node-llama-cpp'
 import { chatWrapperFor } from '../agent/wrapper'
-import type { AgentProfile, ToolCall } from '../contract'
+import type { ToolCall } from '../contract'
 import { callText, chatHistory, toolSystemPrompt, type PromptProfile } from '../agent/prompt'
 import type { TrainExample } from './protocol'
 

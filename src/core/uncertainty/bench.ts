@@ -1,5 +1,4 @@
 import type { Token } from 'node-llama-cpp'
-import type { AgentProfile } from '../contract'
 import type { ContextLease } from '../models/types'
 import { renderPrompt } from '../agent/answer'
 import type { PromptProfile, Turn } from '../agent/prompt'

@@ -1,9 +1,7 @@
-import type { AgentProfile, Settings } from '../contract'
+import type { AgentProfile } from '../contract'
 import { answerQuery } from '../agent/answer'
 import { callText, parseCall, type PromptProfile, type Turn } from '../agent/prompt'
 import type { ContextLease } from '../models/types'
-
-export type RssCandidateMode = Settings['rssCandidates']
 
 export interface SampleInput {
   lease: ContextLease
@@ -21,8 +19,8 @@ export interface SampleInput {
 }
 
 /**
- * Distinct full calls, in first-seen order, as the model wrote them: `seedCalls` (e.g. the greedy answer)
- * first, then the samples. Texts that are not a call of one of the profile's tools are dropped (a sample cut
+ * Distinct full calls, in first-seen order, as the model wrote them (callers put the greedy answer first,
+ * then the samples). Texts that are not a call of one of the profile's tools are dropped (a sample cut
  * off by the token limit), and calls equal up to JSON formatting count once.
  */
 export function distinctCalls(texts: string[], profile: Pick<AgentProfile, 'tools'>): string[] {
