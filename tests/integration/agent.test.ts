@@ -233,6 +233,17 @@ describe('agent answering and uncertainty on a generated model', () => {
     expect(parseCall(text, profile.tools).error).toBeNull()
   })
 
+  it('a string argument with maxLength is held to it by the grammar, so even a random model closes the call', async () => {
+    const short = {
+      systemPrompt: '',
+      tools: [{ name: 'search_web', description: 'Search', parameters: { type: 'object' as const, properties: { query: { type: 'string', maxLength: 6 } }, required: ['query'] } }]
+    }
+    const r = await answerQuery({ lease, profile: short, query: 'Search the web for llamas', maxTokens: 60 })
+    expect(r.stopReason).toBe('complete')
+    expect(r.call!.name).toBe('search_web')
+    expect(String(r.call!.arguments.query).length).toBeLessThanOrEqual(6)
+  })
+
   it('benchRss times cached, cold and naive scoring and finds them in agreement', async () => {
     const b = await benchRss(lease, profile, query, { repeats: 3 })
     expect(b.candidates).toBe(3)

@@ -74,7 +74,9 @@ export function callSchema(tools: ToolDef[]): Record<string, unknown> {
   return variants.length === 1 ? variants[0] : { oneOf: variants }
 }
 
-const KEEP = new Set(['type', 'properties', 'required', 'items', 'enum', 'const', 'oneOf', 'anyOf', 'additionalProperties', 'minItems', 'maxItems', 'description'])
+const KEEP = new Set(['type', 'properties', 'required', 'items', 'enum', 'const', 'oneOf', 'anyOf', 'additionalProperties', 'minItems', 'maxItems', 'minLength', 'maxLength', 'format', 'description'])
+/** String formats node-llama-cpp's grammar can enforce; others are left to validation */
+const FORMATS = new Set(['date-time', 'time', 'date'])
 
 /** Keeps the JSON-schema keywords the grammar compiler understands; unknown types become strings. */
 export function sanitizeSchema(schema: unknown): Record<string, unknown> {
@@ -83,6 +85,7 @@ export function sanitizeSchema(schema: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(s)) {
     if (!KEEP.has(k) || k === 'description') continue
+    if (k === 'format' && !FORMATS.has(String(v))) continue
     if (k === 'properties' && v && typeof v === 'object') {
       out.properties = Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([pk, pv]) => [pk, sanitizeSchema(pv)]))
     } else if (k === 'items') out.items = sanitizeSchema(v)
