@@ -9,7 +9,7 @@
  *   --out=bench/results/train.json
  * Reports trainer tokens/s (real tokens, padding excluded), training time, and wall time including process start,
  * model load and adapter save: one process per job, then the same jobs through a warm worker (--serve; its
- * first job loads the base, the rest reuse it).
+ * first job starts the process and loads the base, the rest reuse it). Overhead = wall - training steps.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
@@ -85,12 +85,15 @@ for (const [r, mode] of plan.entries()) {
     loadMs: res.timings.loadMs,
     baseCopyMs: res.started.baseCopy?.ms ?? null,
     wallMs: res.wallMs,
+    // everything but the training steps: process start, base load, context, adapter save, the pipes
+    overheadMs: res.wallMs - res.timings.trainMs,
     finalLoss: res.finalLoss
   })
 }
 await worker.dispose()
 const oneShot = runs.filter((r) => r.mode === 'one process')
 const warm = runs.filter((r) => r.mode === 'warm worker')
+const cold = runs.find((r) => r.mode === 'worker, first job')
 const result = {
   bench: 'train',
   date: new Date().toISOString(),
@@ -102,16 +105,23 @@ const result = {
     realTokensPerSec: median(oneShot.map((r) => r.realTokensPerSec)),
     trainMs: median(oneShot.map((r) => r.trainMs)),
     wallMs: median(oneShot.map((r) => r.wallMs)),
+    overheadMs: median(oneShot.map((r) => r.overheadMs)),
+    workerFirstJobWallMs: cold?.wallMs ?? null,
+    workerFirstJobLoadMs: cold?.loadMs ?? null,
+    workerFirstJobOverheadMs: cold?.overheadMs ?? null,
     warmWorkerWallMs: median(warm.map((r) => r.wallMs)),
-    warmWorkerLoadMs: median(warm.map((r) => r.loadMs))
+    warmWorkerLoadMs: median(warm.map((r) => r.loadMs)),
+    warmWorkerOverheadMs: median(warm.map((r) => r.overheadMs))
   }
 }
 const out = a.out ?? join(outDir, `train-${shapeName}.json`)
 writeFileSync(out, JSON.stringify(result, null, 2))
-printTable(runs.map((r) => ({ run: r.repeat, mode: r.mode, device: r.device, 'tok/s (real)': r.realTokensPerSec, 'load ms': r.loadMs, 'train ms': r.trainMs, 'wall ms': r.wallMs, 'final loss': r.finalLoss })))
+printTable(runs.map((r) => ({ run: r.repeat, mode: r.mode, device: r.device, 'tok/s (real)': r.realTokensPerSec, 'load ms': r.loadMs, 'train ms': r.trainMs, 'wall ms': r.wallMs, 'overhead ms': r.overheadMs, 'final loss': r.finalLoss })))
 const m = result.median
-console.log(`\nmedian, one process per job: ${m.realTokensPerSec.toFixed(0)} tok/s, train ${m.trainMs.toFixed(0)} ms, wall ${m.wallMs.toFixed(0)} ms`)
-console.log(`median, warm worker: wall ${m.warmWorkerWallMs.toFixed(0)} ms (load ${m.warmWorkerLoadMs.toFixed(0)} ms) -> ${out}`)
+const ms = (v: number) => `${v.toFixed(0)} ms`
+console.log(`\nmedian, one process per job: ${m.realTokensPerSec.toFixed(0)} tok/s, train ${ms(m.trainMs)}, wall ${ms(m.wallMs)}, overhead ${ms(m.overheadMs)}`)
+if (cold) console.log(`warm worker, first job (process start + base load): wall ${ms(cold.wallMs)}, load ${ms(cold.loadMs)}, overhead ${ms(cold.overheadMs)}`)
+console.log(`median, warm worker, later jobs: wall ${ms(m.warmWorkerWallMs)}, load ${ms(m.warmWorkerLoadMs)}, overhead ${ms(m.warmWorkerOverheadMs)} -> ${out}`)
 
 function median(v: number[]): number {
   const s = [...v].sort((x, y) => x - y)

@@ -5,8 +5,9 @@
 //                                            a warm worker: one job JSON per line on stdin, trained in turn;
 //                                            the base model stays loaded while jobs use the same one; EOF ends it
 // Writes JSON lines (see events.h) for every job. Exit codes: 0 done (or EOF in --serve), 2 error event
-// written, 130 cancelled (SIGTERM/SIGINT), other: crashed. Any error ends the process, also in --serve: the
+// written, 130 cancelled (SIGTERM/SIGINT; in --serve also while waiting for a job), other: crashed. Any error ends the process, also in --serve: the
 // app starts a fresh worker for its next job.
+#include <atomic>
 #include <csignal>
 #include <cstdlib>
 #include <cstdio>
@@ -28,7 +29,12 @@
 using namespace trainer;
 
 namespace {
-void on_signal(int) { g_cancel = true; }
+// --serve, between jobs: nothing to stop at a step boundary, so a signal ends the worker at once
+std::atomic<bool> g_waiting{false};
+void on_signal(int) {
+    if (g_waiting) std::_Exit(130);
+    g_cancel = true;
+}
 
 // Never outlive the app. Linux: the kernel kills us with the parent (PDEATHSIG). Elsewhere on POSIX (macOS):
 // a watcher notices the parent is gone (we are re-parented) and exits. A --serve worker also ends on EOF.
@@ -92,10 +98,13 @@ int serve(int max_jobs_per_load) {
     BaseModel base;
     std::string line;
     int index = 0;
-    while (std::getline(std::cin, line)) {
+    for (;;) {
+        g_waiting = true;
+        if (g_cancel) std::_Exit(130); // a signal that came as the last job finished
+        if (!std::getline(std::cin, line)) break;
+        g_waiting = false;
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
         const auto t0 = Clock::now();
-        if (g_cancel) fail("cancelled", "training was cancelled", 130);
         Job job = parse_or_fail(line);
         check_job(job);
         init_backend();

@@ -1,6 +1,7 @@
 #include "train_job.h"
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 #include <unistd.h>
@@ -102,12 +103,10 @@ ggml_backend_dev_t gpu_device() {
 
 // The base's identity for reuse: the file (path, size, modification time), placement and F32-copy policy.
 std::string base_key(const Job & job) {
-    std::string stamp;
-    if (FILE * f = std::fopen(job.model.c_str(), "rb")) {
-        std::fseek(f, 0, SEEK_END);
-        stamp = std::to_string(std::ftell(f));
-        std::fclose(f);
-    }
+    std::error_code ec; // a file that went missing was refused by check_job already
+    const auto size = std::filesystem::file_size(job.model, ec);
+    const auto mtime = std::filesystem::last_write_time(job.model, ec).time_since_epoch().count();
+    const std::string stamp = std::to_string(size) + "@" + std::to_string(mtime);
     return job.model + "|" + stamp + "|" + std::to_string(job.gpu_layers) + "|" + job.f32_copy + "|" + job.cache_dir;
 }
 } // namespace

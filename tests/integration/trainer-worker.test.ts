@@ -1,8 +1,9 @@
-import { chmodSync, copyFileSync, existsSync } from 'node:fs'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { chmodSync, copyFileSync, existsSync, utimesSync } from 'node:fs'
 import { join } from 'node:path'
 import { getLlama, type LlamaModel } from 'node-llama-cpp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runTraining, trainerStatus } from '../../src/core/trainer/client'
+import { eventLines, runTraining, trainerStatus } from '../../src/core/trainer/client'
 import type { TrainJob } from '../../src/core/trainer/protocol'
 import { renderExample } from '../../src/core/trainer/render'
 import { TrainerWorker } from '../../src/core/trainer/worker'
@@ -66,6 +67,17 @@ describe('warm trainer worker (autodidact-trainer --serve)', () => {
     expect(other.started.modelReused).toBe(false)
   })
 
+  it('a model file replaced at the same path is loaded again', async () => {
+    const copy = join(dir, 'replaced.gguf')
+    copyFileSync(modelPath, copy)
+    const first = await worker.run(job({ model: copy }))
+    expect((await worker.run(job({ model: copy }))).started.modelReused).toBe(true)
+    utimesSync(copy, new Date(), new Date(Date.now() + 60_000)) // same size, newer modification time
+    const again = await worker.run(job({ model: copy }))
+    expect(again.started.pid).toBe(first.started.pid)
+    expect(again.started.modelReused).toBe(false)
+  })
+
   it('cancel rejects as cancelled and ends the process; the next job gets a fresh worker', async () => {
     const ac = new AbortController()
     const before = worker.pid!
@@ -80,6 +92,51 @@ describe('warm trainer worker (autodidact-trainer --serve)', () => {
     const next = await worker.run(job())
     expect(next.started.pid).not.toBe(before)
     expect(next.started.modelReused).toBe(false)
+  })
+
+  it('an abort arriving as a job finishes keeps its result and never fails the next job', async () => {
+    const ac = new AbortController()
+    const r = await worker.run(job(), {
+      signal: ac.signal,
+      onEvent: (e) => {
+        if (e.type === 'done') ac.abort() // SIGTERM reaches the worker after its job is done
+      }
+    })
+    expect(r.finalLoss).toBeGreaterThan(0)
+    const next = await worker.run(job())
+    expect(next.started.pid).not.toBe(r.started.pid)
+    expect(await waitFor(() => !alive(r.started.pid))).toBe(true)
+  })
+
+  it('a job cancelled while it waits its turn rejects at once; the running job is not touched', async () => {
+    const running = new AbortController()
+    const waiting = new AbortController()
+    let runningSettled = false
+    const first = worker.run(job({ optim: { epochs: 1000, lr: 1e-3 } }), {
+      signal: running.signal,
+      onEvent: (e) => {
+        if (e.type === 'progress' && e.step === 2) waiting.abort()
+      }
+    })
+    void first.catch(() => undefined).finally(() => (runningSettled = true))
+    await expect(worker.run(job(), { signal: waiting.signal })).rejects.toMatchObject({ kind: 'cancelled' })
+    expect(runningSettled).toBe(false)
+    running.abort()
+    await expect(first).rejects.toMatchObject({ kind: 'cancelled' })
+    expect((await worker.run(job())).finalLoss).toBeGreaterThan(0)
+  })
+
+  it('SIGTERM ends a --serve worker waiting for its next job with the cancel exit code; EOF ends it with 0', async () => {
+    // after one job, so the worker is surely past its start-up and waiting on stdin
+    const exitAfterJob = (end: (child: ChildProcess) => void) =>
+      new Promise<number | null>((resolve) => {
+        const child = spawn(trainerStatus().path!, ['--serve'], { stdio: ['pipe', 'pipe', 'ignore'] })
+        child.stdout!.on('data', eventLines((e) => e.type === 'done' && end(child)))
+        child.once('exit', (code) => resolve(code))
+        child.stdin!.write(JSON.stringify(job()) + '\n')
+      })
+    expect(await exitAfterJob((c) => c.kill('SIGTERM'))).toBe(130)
+    expect(await exitAfterJob((c) => c.stdin!.end())).toBe(0)
   })
 
   it('a worker killed with SIGKILL mid-job reaches the caller as a clear error; the next job succeeds', async () => {

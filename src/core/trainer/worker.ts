@@ -23,8 +23,9 @@ interface Current {
 /**
  * A warm trainer (`autodidact-trainer --serve`): jobs go to one long-lived process that keeps the base model
  * loaded while consecutive jobs use the same one, saving the process start and the model load per round.
- * Same contract as runTraining. One job at a time (later calls wait their turn). Any failure ends the
- * process (the trainer exits on every error); the next job starts a fresh one.
+ * Same contract as runTraining. One job at a time (later calls wait their turn; one cancelled while waiting
+ * is rejected at once). Any failure ends the process (the trainer exits on every error); the next job starts
+ * a fresh one.
  */
 export class TrainerWorker {
   private child: ChildProcess | null = null
@@ -43,9 +44,21 @@ export class TrainerWorker {
   }
 
   run(job: TrainJob, opts: RunOptions = {}): Promise<TrainResult> {
-    const turn = this.queue.then(() => this.runNow(job, opts))
+    let waiting = true
+    const turn = this.queue.then(() => {
+      waiting = false
+      return this.runNow(job, opts)
+    })
     this.queue = turn.catch(() => undefined)
-    return turn
+    const signal = opts.signal
+    if (!signal) return turn
+    // cancelled while waiting its turn: rejected at once (its turn then finds the signal aborted and passes)
+    return new Promise<TrainResult>((resolve, reject) => {
+      const onAbort = () => waiting && reject(new TrainerError('training was cancelled', 'cancelled'))
+      signal.addEventListener('abort', onAbort, { once: true })
+      if (signal.aborted) onAbort()
+      turn.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+    })
   }
 
   /** Ends a waiting worker now (freeing its copy of the base model) and waits for it to exit; no-op while training. */
@@ -88,9 +101,14 @@ export class TrainerWorker {
         killTimer = setTimeout(() => child.kill('SIGKILL'), opts.graceMs ?? 3000)
       }
       const finish = () => {
-        if (killTimer) clearTimeout(killTimer)
         opts.signal?.removeEventListener('abort', onAbort)
         this.current = null
+        const stopping = child.exitCode === null && child.signalCode === null
+        if (killTimer && stopping) {
+          // cancelled just as its job finished: the worker is stopping, so the next job must not go to it
+          killTimer.unref()
+          if (this.child === child) this.retire()
+        } else if (killTimer) clearTimeout(killTimer)
         if (this.child) {
           setReferenced(this.child, false)
           this.armIdle()
