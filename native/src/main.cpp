@@ -5,8 +5,8 @@
 //                                            a warm worker: one job JSON per line on stdin, trained in turn;
 //                                            the base model stays loaded while jobs use the same one; EOF ends it
 // Writes JSON lines (see events.h) for every job. Exit codes: 0 done (or EOF in --serve), 2 error event
-// written, 130 cancelled (SIGTERM/SIGINT; in --serve also while waiting for a job), other: crashed. Any error ends the process, also in --serve: the
-// app starts a fresh worker for its next job.
+// written, 130 cancelled (SIGTERM/SIGINT; in --serve also while waiting for a job), other: crashed. Any error
+// ends the process, also in --serve: the app starts a fresh worker for its next job.
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
