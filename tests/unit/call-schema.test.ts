@@ -33,4 +33,10 @@ describe('the grammar schema of a tool call', () => {
     expect(callSchema([t('a')])).toMatchObject({ properties: { name: { const: 'a' } }, required: ['name', 'arguments'] })
     expect((callSchema([t('a'), t('b')]) as { oneOf: unknown[] }).oneOf).toHaveLength(2)
   })
+
+  it('a free-form object stays free-form (no properties added) and additionalProperties is kept, sanitized', () => {
+    expect(sanitizeSchema({ type: 'object', description: 'anything' })).toEqual({ type: 'object' })
+    expect(sanitizeSchema({ type: 'object', additionalProperties: { type: 'integer', minimum: 0 } })).toEqual({ type: 'object', additionalProperties: { type: 'integer' } })
+    expect(sanitizeSchema({ type: 'object', properties: {}, additionalProperties: false })).toEqual({ type: 'object', properties: {}, additionalProperties: false })
+  })
 })

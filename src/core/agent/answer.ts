@@ -2,6 +2,7 @@ import { LlamaGrammarEvaluationState, type LlamaModel, type Token } from 'node-l
 import type { TokenTrace, ToolCall } from '../contract'
 import type { ContextLease } from '../models/types'
 import { callSchema, chatHistory, parseCall, toolSystemPrompt, type PromptProfile, type Turn } from './prompt'
+import { schemaGrammar, schemaOrTextGrammar } from './schema-grammar'
 import { syncPrefix } from './sequence'
 import { chatWrapperFor } from './wrapper'
 import { distributionStats as fullDistributionStats } from '../uncertainty/math'
@@ -139,14 +140,14 @@ export async function answerQuery(input: AnswerInput): Promise<AnswerResult> {
 
 /**
  * The grammar an answer is generated under: none without tools; one call of the profile's tools; or, when
- * the profile allows text, that call OR plain text (anything not opening with '{' or whitespace).
+ * the profile allows text, that call OR plain text (anything not opening with '{' or whitespace). Built from
+ * the tools' schemas by schema-grammar.ts, so optional arguments stay optional.
  */
 export async function answerGrammar(model: LlamaModel, profile: PromptProfile, callOnly = false) {
   if (profile.tools.length === 0) return undefined
-  const call = await model.llama.createGrammarForJsonSchema(callSchema(profile.tools) as never)
-  if (!profile.allowText || callOnly) return call
-  const gbnf = `${call.grammar}\nad-answer ::= ${call.rootRuleName} | ad-text\nad-text ::= [^{ \\t\\n\\r] [^\\x00]*\n`
-  return model.llama.createGrammar({ grammar: gbnf, rootRuleName: 'ad-answer' })
+  const schema = callSchema(profile.tools)
+  const grammar = !profile.allowText || callOnly ? schemaGrammar(schema) : schemaOrTextGrammar(schema)
+  return model.llama.createGrammar({ grammar, rootRuleName: 'root' })
 }
 
 function distributionStats(probs: Map<Token, number> | undefined): Pick<TokenTrace, 'entropy' | 'selfCertainty'> {

@@ -78,7 +78,10 @@ const KEEP = new Set(['type', 'properties', 'required', 'items', 'enum', 'const'
 /** String formats node-llama-cpp's grammar can enforce; others are left to validation */
 const FORMATS = new Set(['date-time', 'time', 'date'])
 
-/** Keeps the JSON-schema keywords the grammar compiler understands; unknown types become strings. */
+/**
+ * Keeps the JSON-schema keywords the grammar compiler (schema-grammar.ts) understands; unknown types become
+ * strings. An object without `properties` stays free-form (any JSON object).
+ */
 export function sanitizeSchema(schema: unknown): Record<string, unknown> {
   if (!schema || typeof schema !== 'object') return { type: 'string' }
   const s = schema as Record<string, unknown>
@@ -89,6 +92,7 @@ export function sanitizeSchema(schema: unknown): Record<string, unknown> {
     if (k === 'properties' && v && typeof v === 'object') {
       out.properties = Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([pk, pv]) => [pk, sanitizeSchema(pv)]))
     } else if (k === 'items') out.items = sanitizeSchema(v)
+    else if (k === 'additionalProperties') out.additionalProperties = typeof v === 'boolean' ? v : sanitizeSchema(v)
     else if ((k === 'oneOf' || k === 'anyOf') && Array.isArray(v)) out[k] = v.map(sanitizeSchema)
     else if (k === 'type') {
       const types = (Array.isArray(v) ? v : [v]).filter((t) => ['string', 'number', 'integer', 'boolean', 'object', 'array', 'null'].includes(String(t)))
@@ -96,7 +100,6 @@ export function sanitizeSchema(schema: unknown): Record<string, unknown> {
     } else out[k] = v
   }
   if (!out.type && !out.enum && !out.const && !out.oneOf && !out.anyOf) out.type = out.properties ? 'object' : 'string'
-  if (out.type === 'object' && !out.properties) out.properties = {}
   if (out.type === 'object' && Array.isArray(out.required) && out.properties) {
     out.required = (out.required as string[]).filter((r) => r in (out.properties as object))
   }

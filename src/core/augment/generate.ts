@@ -2,6 +2,7 @@ import { LlamaGrammarEvaluationState } from 'node-llama-cpp'
 import { chatWrapperFor } from '../agent/wrapper'
 import type { AgentProfile, Settings, ToolCall } from '../contract'
 import { callSchema, chatHistory } from '../agent/prompt'
+import { schemaGrammar } from '../agent/schema-grammar'
 import { syncPrefix } from '../agent/sequence'
 import { UserError } from '../errors'
 import type { ContextLease } from '../models/types'
@@ -27,7 +28,8 @@ export function augmentationPrompt(r: AugmentRequest): { system: string; user: s
   }
 }
 
-function outputSchema(r: AugmentRequest): Record<string, unknown> {
+/** The JSON schema of the pairs the teacher writes (its grammar embeds the tool-call grammar). */
+export function outputSchema(r: AugmentRequest): Record<string, unknown> {
   const item = r.profile.tools.length
     ? { type: 'object', properties: { input: { type: 'string' }, call: callSchema(r.profile.tools) }, required: ['input', 'call'] }
     : { type: 'object', properties: { input: { type: 'string' }, output: { type: 'string' } }, required: ['input', 'output'] }
@@ -40,7 +42,7 @@ export async function generateWithModel(lease: ContextLease, r: AugmentRequest, 
   const p = augmentationPrompt(r)
   const state = chatWrapperFor(model).generateContextState({ chatHistory: chatHistory(p.system, [{ role: 'user', text: p.user }]) })
   const tokens = state.contextText.tokenize(model.tokenizer)
-  const grammar = await model.llama.createGrammarForJsonSchema(outputSchema(r) as never)
+  const grammar = await model.llama.createGrammar({ grammar: schemaGrammar(outputSchema(r)), rootRuleName: 'root' })
   const grammarState = new LlamaGrammarEvaluationState({ model, grammar })
   const toEval = await syncPrefix(sequence, tokens)
   let raw = ''
