@@ -18,7 +18,7 @@ export async function startRoundCli(e: Engine, args: string[], print: (v: unknow
       }
       if (ev.type === 'round.update' && ev.roundId === roundId) {
         process.stderr.write(`\nround ${roundId}: ${ev.status} (${ev.stage})${ev.detail ? `: ${ev.detail}` : ''}\n`)
-        if (['done', 'failed', 'awaiting_review', 'interrupted'].includes(ev.status)) resolve()
+        if (['done', 'no_valid_examples', 'failed', 'awaiting_review', 'interrupted'].includes(ev.status)) resolve()
       }
     })
   })

@@ -115,13 +115,14 @@ describe('TT-SI rounds', () => {
   it('bad generated JSON is recorded as invalid with its reason, never dropped', async () => {
     const { engine, messageId } = await setup({ augmentOverride: async () => '{"examples": [{"input": "Weather in Ro' })
     const { roundId } = await engine.call('rounds.start', { messageId })
-    await roundEnd(engine, roundId, ['done', 'failed'])
+    await roundEnd(engine, roundId, ['done', 'no_valid_examples', 'failed'])
     const r = await engine.call('rounds.get', { id: roundId })
     expect(r.examples.length).toBe(1)
     expect(r.examples[0].status).toBe('invalid')
     expect(r.examples[0].reason).toMatch(/not valid JSON/)
     expect(r.examples[0].raw).toBe('{"examples": [{"input": "Weather in Ro')
-    expect(r.status).toBe('done')
-    expect(r.error).toMatch(/No example was approved/)
+    expect(r.status).toBe('no_valid_examples') // never a green "done"
+    expect(r.error).toMatch(/^1 example generated, none usable: 1 invalid \(1× the generated text is not valid JSON/)
+    expect(r.error).toMatch(/What to do: set a teacher in Settings/)
   })
 })

@@ -37,7 +37,11 @@ export function outputSchema(r: AugmentRequest): Record<string, unknown> {
 }
 
 /** The same model writes the pairs (TT-SI), grammar-constrained to the output schema. */
-export async function generateWithModel(lease: ContextLease, r: AugmentRequest, opts: { maxTokens: number; signal?: AbortSignal; seed?: number }): Promise<{ prompt: string; raw: string }> {
+export async function generateWithModel(
+  lease: ContextLease,
+  r: AugmentRequest,
+  opts: { maxTokens: number; signal?: AbortSignal; seed?: number; onProgress?: (tokens: number, maxTokens: number) => void }
+): Promise<{ prompt: string; raw: string }> {
   const { model, sequence } = lease
   const p = augmentationPrompt(r)
   const state = chatWrapperFor(model).generateContextState({ chatHistory: chatHistory(p.system, [{ role: 'user', text: p.user }]) })
@@ -52,8 +56,9 @@ export async function generateWithModel(lease: ContextLease, r: AugmentRequest, 
     if (opts.signal?.aborted || model.isEogToken(t)) break
     const piece = model.detokenize([t])
     raw += piece
+    opts.onProgress?.(++n, opts.maxTokens)
     if (piece.includes('}') && completeJson(raw)) break
-    if (++n >= opts.maxTokens) break
+    if (n >= opts.maxTokens) break
   }
   await it.return?.()
   return { prompt: state.contextText.toString(), raw }

@@ -14,7 +14,7 @@ export async function generateWithLocalTeacher(
   s: Services,
   modelId: string,
   req: AugmentRequest,
-  opts: { maxTokens: number; signal?: AbortSignal }
+  opts: { maxTokens: number; signal?: AbortSignal; onProgress?: (tokens: number, maxTokens: number) => void }
 ): Promise<{ prompt: string; raw: string; provenance: string }> {
   const info = await modelsRepo.get(s.db, modelId)
   if (!info) throw new UserError('The teacher model set in Settings is no longer in the library: pick another teacher or add it again in Models.', 'teacher')

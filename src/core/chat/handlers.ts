@@ -6,6 +6,7 @@ import { newId } from '../storage/json'
 import { latestSessionAdapter } from '../rounds/adapters'
 import { DEFAULT_PROFILE } from './default-profile'
 import { answerNotice } from './notice'
+import { speedMeter } from './stats'
 import { acquireContext } from '../trainer/lease'
 import { historyTurns, respond } from './respond'
 
@@ -43,6 +44,7 @@ export function chatHandlers(s: Services): Partial<Handlers> {
       const user = await chatRepo.addMessage(s.db, { conversationId, role: 'user', content, toolCalls: null, tokens: null, uncertainty: null, prompt: null, roundId: null })
       if (history.length === 0) await chatRepo.renameConversation(s.db, conversationId, content.slice(0, 60))
       const assistantId = newId('msg')
+      const meter = speedMeter(performance.now())
       const { id } = s.jobs.start('chat', 'Generating an answer', async (job) => {
         const settings = await s.settings.get()
         // session mode: answers use the profile's latest session adapter (per-query adapters are discarded)
@@ -56,6 +58,7 @@ export function chatHandlers(s: Services): Partial<Handlers> {
             lease, profile, history, query: content, settings, maxTokens, signal: job.signal,
             onToken: (t) => {
               n++
+              meter.token()
               job.progress(null, `${n} tokens`)
               s.events.emit({ type: 'chat.token', jobId: job.id, conversationId, messageId: assistantId, text: t.text, prob: t.prob })
             }
@@ -67,7 +70,7 @@ export function chatHandlers(s: Services): Partial<Handlers> {
         const message = await chatRepo.addMessage(s.db, {
           id: assistantId, conversationId, role: 'assistant', content: answer.text,
           toolCalls: answer.call ? [answer.call] : null, tokens: answer.tokens, uncertainty, prompt: answer.prompt, roundId: null,
-          notice: answerNotice(answer, maxTokens)
+          notice: answerNotice(answer, maxTokens), stats: meter.stats()
         })
         s.events.emit({ type: 'chat.message', message })
         if (settings.autoImprove && uncertainty.uncertain && roundStarter) await roundStarter(s, message.id)

@@ -8,5 +8,9 @@ export const chatMigrations: Migration[] = [
   {
     id: 'chat-002-message-notice',
     sql: 'ALTER TABLE messages ADD COLUMN notice TEXT'
+  },
+  {
+    id: 'chat-003-message-stats',
+    sql: 'ALTER TABLE messages ADD COLUMN stats TEXT'
   }
 ]

@@ -51,6 +51,13 @@ export interface UncertaintySummary {
   reason?: string | null
 }
 
+/** How fast an answer came: time to its first token (from the send) and generation speed after it. */
+export interface AnswerStats {
+  tokens: number
+  ttftMs: number | null
+  tokensPerSec: number | null
+}
+
 export interface Message {
   id: string
   conversationId: string
@@ -63,6 +70,8 @@ export interface Message {
   prompt: string | null
   /** Why the answer is not what was asked for (an invalid or cut-off tool call, a stopped answer), else null */
   notice?: string | null
+  /** Generation speed of an assistant answer, else null */
+  stats?: AnswerStats | null
   roundId: string | null
   createdAt: number
 }

@@ -2,7 +2,8 @@ import { z } from 'zod'
 import { m } from './define'
 import type { TokenTrace, ToolCall, UncertaintySummary } from './chat'
 
-export type RoundStatus = 'running' | 'awaiting_review' | 'training' | 'done' | 'failed' | 'interrupted' | 'discarded'
+/** no_valid_examples: the round ended with nothing to train on (every pair invalid or rejected); its error says why and what to do */
+export type RoundStatus = 'running' | 'awaiting_review' | 'training' | 'done' | 'no_valid_examples' | 'failed' | 'interrupted' | 'discarded'
 export type RoundStage = 'uncertainty' | 'augmentation' | 'review' | 'training' | 'answer' | 'done'
 export type ExampleStatus = 'pending' | 'approved' | 'rejected' | 'invalid'
 
@@ -16,7 +17,7 @@ export interface Example {
   status: ExampleStatus
   /** Why it is invalid / rejected (validator message or reviewer note) */
   reason: string | null
-  /** 'self' | 'teacher:<model or url>' | 'edited' */
+  /** 'self' | 'teacher:<model or url>' | 'demo teacher (built-in, not a model)', with '+edited' once edited */
   provenance: string
   raw: string | null
   createdAt: number
@@ -78,6 +79,8 @@ export type RoundEvent =
   | { type: 'round.update'; roundId: string; status: RoundStatus; stage: RoundStage; detail?: string }
   | { type: 'train.progress'; roundId: string | null; jobId: string; epoch: number; step: number; steps: number; loss: number; tokensPerSec: number; etaSec: number }
   | { type: 'review.changed'; pending: number }
+  /** Progress inside the round's current stage: a fraction when known, and a detail with tokens or steps */
+  | { type: 'round.progress'; roundId: string; jobId: string; stage: RoundStage; progress: number | null; detail: string | null }
 
 const callSchema = z.object({ name: z.string().min(1), arguments: z.record(z.string(), z.unknown()) })
 
@@ -90,7 +93,10 @@ export const roundMethods = {
     z.object({ status: z.string().optional(), profileId: z.string().optional(), since: z.number().optional(), until: z.number().optional() })
   ),
   'rounds.get': m<Round & { examples: Example[] }>()(z.object({ id: z.string() })),
-  /** Continue a round that is awaiting review (after approvals) or was interrupted. */
+  /**
+   * Continue a round that is awaiting review (after approvals), was interrupted or failed; a no_valid_examples
+   * round trains on its approved (edited) pairs if it has some, else writes new examples (retry).
+   */
   'rounds.resume': m<{ jobId: string }>()(z.object({ id: z.string() })),
   'rounds.discard': m<{ ok: boolean }>()(z.object({ id: z.string() })),
   'rounds.keepAdapter': m<{ ok: boolean }>()(z.object({ id: z.string(), keep: z.boolean() })),

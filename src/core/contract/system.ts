@@ -44,7 +44,8 @@ export interface Settings {
   autoImprove: boolean
   lora: { rank: number; alpha: number; targets: string[]; seed: number }
   optim: { lr: number; epochs: number; warmup: number; schedule: 'cosine' | 'linear' | 'constant'; weightDecay: number }
-  teacher: { kind: 'none' } | { kind: 'local'; modelId: string } | { kind: 'http'; baseUrl: string; model: string; hasApiKey: boolean }
+  /** demo: the built-in template pair writer (not a model) for trying the loop offline on the demo model */
+  teacher: { kind: 'none' } | { kind: 'demo' } | { kind: 'local'; modelId: string } | { kind: 'http'; baseUrl: string; model: string; hasApiKey: boolean }
   contextSize: number
 }
 
@@ -87,6 +88,7 @@ export const settingsPatchSchema = z
     }),
     teacher: z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('none') }),
+      z.object({ kind: z.literal('demo') }),
       z.object({ kind: z.literal('local'), modelId: z.string() }),
       z.object({ kind: z.literal('http'), baseUrl: z.string().url(), model: z.string().min(1), apiKey: z.string().optional() })
     ]),

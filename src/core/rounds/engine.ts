@@ -2,6 +2,8 @@ import type { RoundStage, RoundStatus, Settings } from '../contract'
 import { isAbort, toWireError } from '../errors'
 import type { JobHandle } from '../jobs/types'
 import type { Services } from '../services'
+import { noValidExamplesMessage } from './outcome'
+import { roundProgress } from './progress'
 import { roundsRepo, type RoundPatch } from './repo'
 import { answerStage, augmentationStage, trainingExamples, trainingStage, uncertaintyStage } from './stages'
 
@@ -14,12 +16,14 @@ async function pendingCount(s: Services): Promise<number> {
  * failed). Every transition is one transaction; a crash leaves the last completed stage, so `resume`
  * continues from there. Cancelling marks the round interrupted (resumable); approved pairs are never lost.
  */
-export async function runRound(s: Services, roundId: string, job: JobHandle, overrides: Partial<Settings> = {}): Promise<void> {
+export async function runRound(s: Services, roundId: string, roundJob: JobHandle, overrides: Partial<Settings> = {}): Promise<void> {
   const settings = { ...(await s.settings.get()), ...overrides }
   const load = async () => (await roundsRepo.get(s.db, roundId))!
   let round = await load()
+  const job = roundProgress(s, roundId, roundJob, () => round.stage)
   const move = async (stage: RoundStage, status: RoundStatus, patch: RoundPatch = {}, stageMs?: [string, number]) => {
     const timings = stageMs ? { ...round.timings, [stageMs[0]]: Math.round(stageMs[1]) } : round.timings
+    job.stageChanged()
     await roundsRepo.update(s.db, roundId, { error: null, ...patch, stage, status, timings })
     round = await load()
     s.events.emit({ type: 'round.update', roundId, status, stage })
@@ -40,6 +44,7 @@ export async function runRound(s: Services, roundId: string, job: JobHandle, ove
         await roundsRepo.update(tx, roundId, { stage: 'review', prompts: [...round.prompts, { stage: 'augmentation', prompt: r.prompt }], timings: { ...round.timings, augmentation: Math.round(performance.now() - t0) } })
       })
       round = await load()
+      job.stageChanged()
       s.events.emit({ type: 'review.changed', pending: await pendingCount(s) })
     }
     if (round.stage === 'review') {
@@ -53,7 +58,8 @@ export async function runRound(s: Services, roundId: string, job: JobHandle, ove
     const examples = await trainingExamples(s, round)
     if (round.stage === 'training') {
       if (examples.length === 0) {
-        await move('done', 'done', { error: 'No example was approved, so nothing was trained and the answer stands.' })
+        // never a green "done": the round says what was generated, why none is usable, and what to do
+        await move('review', 'no_valid_examples', { error: noValidExamplesMessage(await roundsRepo.examples(s.db, roundId), settings.teacher) })
         return
       }
       const t0 = performance.now()
@@ -69,6 +75,7 @@ export async function runRound(s: Services, roundId: string, job: JobHandle, ove
       await move('done', 'done', { after }, ['answer', performance.now() - t0])
     }
   } catch (err) {
+    job.stageChanged()
     const cancelled = job.signal.aborted || isAbort(err)
     const training = (err as { training?: RoundPatch['training'] }).training
     await roundsRepo.update(s.db, roundId, {

@@ -43,7 +43,10 @@ export function roundsHandlers(s: Services): Partial<Handlers> {
     'rounds.resume': async ({ id }) => {
       const r = await roundsRepo.get(s.db, id)
       if (!r) throw new UserError('No such round.', 'not_found')
-      if (!['interrupted', 'failed', 'awaiting_review'].includes(r.status)) throw new UserError(`A ${r.status} round cannot be resumed.`, 'invalid_state')
+      if (!['interrupted', 'failed', 'awaiting_review', 'no_valid_examples'].includes(r.status)) throw new UserError(`A ${r.status} round cannot be resumed.`, 'invalid_state')
+      if (r.status === 'no_valid_examples' && !(await roundsRepo.examples(s.db, id)).some((e) => e.status === 'approved' || e.status === 'pending')) {
+        await roundsRepo.update(s.db, id, { stage: 'augmentation' }) // retry: write new examples (the old ones stay on record)
+      }
       return { jobId: startRoundJob(s, id) }
     },
     'rounds.discard': async ({ id }) => {

@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import type { AnswerRecord, Example, Settings, TrainingInfo } from '../contract'
 import { callText } from '../agent/prompt'
 import { generateWithHttpTeacher, generateWithModel, parsePairs } from '../augment/generate'
+import { DEMO_TEACHER, demoTeacherPairs } from '../augment/demo-teacher'
 import { generateWithLocalTeacher } from '../augment/local-teacher'
 import { pairProblem, type Candidate } from '../augment/validate'
 import { respond } from '../chat/respond'
@@ -13,11 +14,18 @@ import { renderExample } from '../trainer/render'
 import { pruneAdapters } from './adapters'
 import { roundsRepo, type RoundRow } from './repo'
 
+/** Reports an answer's tokens as they come (a count: how long an answer gets is not known in advance). */
+function tokenCounter(job: JobHandle, what: string) {
+  let n = 0
+  return () => job.progress(null, `${what}: ${++n} token${n === 1 ? '' : 's'}`)
+}
+
 /** Stage 1: answer the query and score the candidates (skipped when the round comes from a chat answer). */
 export async function uncertaintyStage(s: Services, round: RoundRow, settings: Settings, job: JobHandle) {
   const lease = await acquireContext(s, { signal: job.signal })
   try {
-    const r = await respond({ lease, profile: round.profile, history: round.history, query: round.query, settings, signal: job.signal, maxTokens: 256 })
+    const r = await respond({ lease, profile: round.profile, history: round.history, query: round.query, settings, signal: job.signal, maxTokens: 256, onToken: tokenCounter(job, 'answering') })
+    job.progress(1, 'scored the candidate actions')
     const before: AnswerRecord = { text: r.answer.text, call: r.answer.call, tokens: r.answer.tokens, prompt: r.answer.prompt }
     return { before, uncertainty: r.uncertainty, prompt: r.answer.prompt }
   } finally {
@@ -30,19 +38,26 @@ export async function augmentationStage(s: Services, round: RoundRow, settings: 
   const req = { profile: round.profile, query: round.query, k: settings.k }
   let gen: { prompt: string; raw: string }
   let provenance = 'self'
+  const maxTokens = 160 * settings.k + 64
+  const onProgress = (n: number, max: number) => job.progress(n / max, `writing examples: ${n} tokens (at most ${max})`)
   if (s.options.augmentOverride) {
     gen = { prompt: '(test generator)', raw: await s.options.augmentOverride({ query: round.query, k: settings.k, toolNames: round.profile.tools.map((t) => t.name) }) }
   } else if (settings.teacher.kind === 'http') {
     provenance = `teacher:${settings.teacher.model}@${new URL(settings.teacher.baseUrl).host}`
     gen = await generateWithHttpTeacher(settings.teacher, await s.settings.teacherApiKey(), req, job.signal)
+  } else if (settings.teacher.kind === 'demo') {
+    provenance = DEMO_TEACHER
+    const earlier = (await roundsRepo.examples(s.db, round.id)).length // a retry writes different pairs
+    gen = { prompt: `(${DEMO_TEACHER}: sample values filled into the tool schemas by templates; no model runs)`, raw: demoTeacherPairs(round.profile, round.query, settings.k, earlier) }
+    job.progress(1, `the demo teacher wrote ${settings.k} examples`)
   } else if (settings.teacher.kind === 'local') {
-    const r = await generateWithLocalTeacher(s, settings.teacher.modelId, req, { maxTokens: 160 * settings.k + 64, signal: job.signal })
+    const r = await generateWithLocalTeacher(s, settings.teacher.modelId, req, { maxTokens, signal: job.signal, onProgress })
     gen = r
     provenance = r.provenance
   } else {
     const lease = await acquireContext(s, { signal: job.signal })
     try {
-      gen = await generateWithModel(lease, req, { maxTokens: 160 * settings.k + 64, signal: job.signal, seed: settings.lora.seed })
+      gen = await generateWithModel(lease, req, { maxTokens, signal: job.signal, seed: settings.lora.seed, onProgress })
     } finally {
       lease.release()
     }
@@ -131,7 +146,7 @@ export async function answerStage(s: Services, round: RoundRow, settings: Settin
   const demonstrations = round.mode === 'tt-icl' ? examples.map((e) => ({ input: e.input, output: e.call ? callText(e.call) : (e.text ?? '') })) : undefined
   const lease = await acquireContext(s, { adapters: adapter ? [{ path: adapter }] : [], signal: job.signal })
   try {
-    const r = await respond({ lease, profile: round.profile, history: round.history, query: round.query, settings, signal: job.signal, maxTokens: 256, demonstrations })
+    const r = await respond({ lease, profile: round.profile, history: round.history, query: round.query, settings, signal: job.signal, maxTokens: 256, demonstrations, onToken: tokenCounter(job, 'answering again') })
     return { text: r.answer.text, call: r.answer.call, tokens: r.answer.tokens, prompt: r.answer.prompt }
   } finally {
     lease.release()

@@ -1,4 +1,5 @@
 import type { Settings } from '../contract'
+import { DEMO_TEACHER } from '../augment/demo-teacher'
 import { historyTurns } from '../chat/respond'
 import { UserError } from '../errors'
 import type { Services } from '../services'
@@ -8,7 +9,7 @@ import { roundsRepo } from './repo'
 
 /** What the round records about its teacher (never the API key). */
 function teacherLabel(t: Settings['teacher']): string | null {
-  return t.kind === 'http' ? t.model : t.kind === 'local' ? `local:${t.modelId}` : null
+  return t.kind === 'http' ? t.model : t.kind === 'local' ? `local:${t.modelId}` : t.kind === 'demo' ? DEMO_TEACHER : null
 }
 
 /** The profile a round keeps a copy of (a later edit of the profile does not change a recorded round). */

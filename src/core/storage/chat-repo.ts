@@ -4,7 +4,7 @@ import type { Db } from './types'
 
 interface MessageRow {
   id: string; conversation_id: string; role: Message['role']; content: string; tool_calls: string | null
-  tokens: string | null; uncertainty: string | null; prompt: string | null; notice: string | null; round_id: string | null; created_at: number
+  tokens: string | null; uncertainty: string | null; prompt: string | null; notice: string | null; stats: string | null; round_id: string | null; created_at: number
 }
 const toMessage = (r: MessageRow): Message => ({
   id: r.id,
@@ -16,6 +16,7 @@ const toMessage = (r: MessageRow): Message => ({
   uncertainty: fromJson(r.uncertainty),
   prompt: r.prompt,
   notice: r.notice,
+  stats: fromJson(r.stats),
   roundId: r.round_id,
   createdAt: r.created_at
 })
@@ -79,9 +80,9 @@ export const chatRepo = {
     const now = Date.now()
     await db.transaction(async (tx) => {
       await tx.run(
-        `INSERT INTO messages (id, conversation_id, role, content, tool_calls, tokens, uncertainty, prompt, notice, round_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [id, m.conversationId, m.role, m.content, toJson(m.toolCalls), toJson(m.tokens), toJson(m.uncertainty), m.prompt, m.notice ?? null, m.roundId, now]
+        `INSERT INTO messages (id, conversation_id, role, content, tool_calls, tokens, uncertainty, prompt, notice, stats, round_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [id, m.conversationId, m.role, m.content, toJson(m.toolCalls), toJson(m.tokens), toJson(m.uncertainty), m.prompt, m.notice ?? null, toJson(m.stats ?? null), m.roundId, now]
       )
       await tx.run('UPDATE conversations SET updated_at = ? WHERE id = ?', [now, m.conversationId])
     })

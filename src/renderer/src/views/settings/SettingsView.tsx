@@ -95,8 +95,9 @@ export function SettingsView({ info }: { info: SystemInfo | null }) {
         </div>
         <div className="mt-3 grid gap-3 md:grid-cols-3">
           <Field label="Teacher (TT-D)">
-            <Select value={s.teacher.kind} onChange={(e) => set({ teacher: e.target.value === 'http' ? { kind: 'http', baseUrl: 'http://127.0.0.1:8080/v1', model: 'teacher', hasApiKey: false } : { kind: 'none' } })}>
+            <Select data-testid="teacher-kind" value={s.teacher.kind} onChange={(e) => set({ teacher: e.target.value === 'http' ? { kind: 'http', baseUrl: 'http://127.0.0.1:8080/v1', model: 'teacher', hasApiKey: false } : e.target.value === 'demo' ? { kind: 'demo' } : { kind: 'none' } })}>
               <option value="none">None: the model teaches itself</option>
+              <option value="demo">Demo teacher: built-in templates, not a model (for the demo model)</option>
               <option value="http">OpenAI-compatible endpoint</option>
             </Select>
           </Field>
