@@ -55,6 +55,25 @@ describe('GGUF metadata values of every type', () => {
     expect(buf.length % 32).toBe(0)
   })
 
+  it('writes Q8_0 blocks (F16 scale = max|x|/127, then 32 rounded bytes) and refuses rows of partial blocks', async () => {
+    const path = join(dir, 'q8.gguf')
+    const data = Float32Array.from({ length: 64 }, (_, j) => (j < 32 ? (j - 16) / 16 : j === 40 ? -2.54 : 0.01 * (j - 32)))
+    await writeGguf(path, new Map(), [{ name: 'q', dims: [32, 2], type: GGML_TYPE.Q8_0, data }])
+    const h = await readGgufHeader(path)
+    expect(h.tensors[0]).toMatchObject({ type: GGML_TYPE.Q8_0, dims: [32, 2] })
+    const buf = readFileSync(path)
+    const at = h.dataOffset + h.tensors[0].offset
+    // block 0: max |x| = 1 (x[0] = -1), d = 1/127 (as F16 0x2008 ~ 0.007874); block 1: max |x| = 2.54, d = 0.02
+    expect(buf.readUInt16LE(at)).toBe(0x2008)
+    expect(buf.readInt8(at + 2)).toBe(-127)
+    expect(buf.readInt8(at + 2 + 16)).toBe(0)
+    expect(buf.readInt8(at + 2 + 24)).toBe(64) // 0.5 * 127 = 63.5, rounded away from zero
+    expect(buf.readInt8(at + 34 + 2 + 8)).toBe(-127)
+    expect(buf.readInt8(at + 2 + 8)).toBe(-64) // -63.5 rounds away from zero too (C roundf, as ggml)
+    expect(h.fileSize).toBe(buf.length)
+    await expect(writeGguf(join(dir, 'q8-bad.gguf'), new Map(), [{ name: 'bad', dims: [16, 2], type: GGML_TYPE.Q8_0, data: new Float32Array(32) }])).rejects.toThrow(/Q8_0 needs a row length divisible by 32, got 16/)
+  })
+
   it('rejects a corrupt count instead of allocating it', async () => {
     const path = join(dir, 'count.gguf')
     await writeGguf(path, new Map([['a', { type: T.ARRAY, itemType: T.UINT8, value: [1, 2] }]]), [])

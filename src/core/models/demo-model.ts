@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { readGgufHeader } from './gguf-read'
 import { GGML_TYPE, type GgufKv } from './gguf-types'
 import { kv, writeGguf, type GgufTensorData } from './gguf-write'
@@ -42,28 +42,40 @@ function bundlePath(): string {
 
 /** Extracts models/ggml-vocab-llama-spm.gguf from node-llama-cpp's source bundle (needs git), cached. */
 export function ensureVocabFile(cacheDir: string, vocab = 'ggml-vocab-llama-spm.gguf'): string {
-  const out = join(cacheDir, vocab)
-  if (existsSync(out)) return out
+  return ensureBundleFiles(cacheDir, [`models/${vocab}`])[0]
+}
+
+/**
+ * Extracts files (paths inside llama.cpp's source tree, e.g. models/templates/x.jinja) from node-llama-cpp's
+ * source bundle into `cacheDir` under their base names, with one clone for all that are missing (needs git).
+ */
+export function ensureBundleFiles(cacheDir: string, files: string[]): string[] {
+  const outs = files.map((f) => join(cacheDir, basename(f)))
+  const missing = files.filter((_, i) => !existsSync(outs[i]))
+  if (missing.length === 0) return outs
   mkdirSync(cacheDir, { recursive: true })
   const bundle = bundlePath()
   if (!existsSync(bundle)) throw new Error(`node-llama-cpp's llama.cpp bundle was not found at ${bundle}: run npm install`)
   const bare = mkdtempSync(join(tmpdir(), 'autodidact-vocab-'))
   try {
     execFileSync('git', ['clone', '--bare', '--quiet', bundle, bare], { stdio: 'pipe' })
-    const data = execFileSync('git', ['--git-dir', bare, 'show', `HEAD:models/${vocab}`], { maxBuffer: 64 << 20 })
-    const tmp = `${out}.${process.pid}.tmp`
-    writeFileSync(tmp, data)
-    renameSync(tmp, out)
+    for (const f of missing) {
+      const data = execFileSync('git', ['--git-dir', bare, 'show', `HEAD:${f}`], { maxBuffer: 64 << 20 })
+      const out = join(cacheDir, basename(f))
+      const tmp = `${out}.${process.pid}.tmp`
+      writeFileSync(tmp, data)
+      renameSync(tmp, out)
+    }
   } catch (err) {
-    throw new Error(`could not extract the tokenizer ${vocab} from node-llama-cpp's bundle (is git installed?): ${(err as Error).message}`)
+    throw new Error(`could not extract ${missing.join(', ')} from node-llama-cpp's bundle (is git installed?): ${(err as Error).message}`)
   } finally {
     rmSync(bare, { recursive: true, force: true })
   }
-  return out
+  return outs
 }
 
-
-function rng(seed: number): () => number {
+/** A seeded generator of standard normal values (mulberry32 + Box-Muller). */
+export function rng(seed: number): () => number {
   let a = seed >>> 0 || 1
   const uniform = () => {
     a = (a + 0x6d2b79f5) >>> 0
@@ -78,13 +90,13 @@ function rng(seed: number): () => number {
   }
 }
 
-function randomTensor(next: () => number, name: string, dims: number[], std: number, type: GgufTensorData['type']): GgufTensorData {
+export function randomTensor(next: () => number, name: string, dims: number[], std: number, type: GgufTensorData['type']): GgufTensorData {
   const n = dims.reduce((a, b) => a * b, 1)
   const data = new Float32Array(n)
   for (let i = 0; i < n; i++) data[i] = next() * std
   return { name, dims, type, data }
 }
-function ones(name: string, n: number): GgufTensorData {
+export function ones(name: string, n: number): GgufTensorData {
   return { name, dims: [n], type: GGML_TYPE.F32, data: new Float32Array(n).fill(1) }
 }
 
