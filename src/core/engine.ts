@@ -4,6 +4,7 @@ import type { z } from 'zod'
 import { chatHandlers } from './chat/handlers'
 import { methods, type CallContext, type EngineEvent, type Handlers, type Input, type MethodName, type Output } from './contract'
 import { UserError } from './errors'
+import { MAX_NESTING, nestingOver } from './input-limits'
 import { createEventBus } from './events'
 import { experimentsHandlers } from './experiments/handlers'
 import { createJobManager } from './jobs/jobs'
@@ -68,11 +69,16 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   return {
     services,
     async call(method, input, _ctx = { origin: 'internal' }) {
-      const def = (methods as Record<string, { input: z.ZodType }>)[method as string]
-      if (!def) throw new UserError(`Unknown method "${String(method)}".`, 'unknown_method')
+      // own properties only: "__proto__", "constructor" or "toString" must not reach Object.prototype
+      const name = typeof method === 'string' ? method : ''
+      const def = Object.hasOwn(methods, name) ? (methods as Record<string, { input: z.ZodType }>)[name] : undefined
+      if (!def) throw new UserError(`Unknown method "${String(method).slice(0, 80)}": see src/core/contract for the methods.`, 'unknown_method')
+      if (nestingOver(input) !== null) {
+        throw new UserError(`Invalid input for ${name}: it is nested more than ${MAX_NESTING} levels deep. Simplify it (tool schemas and arguments are a few levels deep).`, 'too_deep')
+      }
       const parsed = def.input.safeParse(input ?? {})
       if (!parsed.success) throw new UserError(formatZodError(String(method), parsed.error), 'invalid_input')
-      const handler = handlers[method] as ((i: unknown, c: CallContext) => Promise<Output<typeof method>>) | undefined
+      const handler = (Object.hasOwn(handlers, name) ? handlers[method] : undefined) as ((i: unknown, c: CallContext) => Promise<Output<typeof method>>) | undefined
       if (!handler) throw new UserError(`"${String(method)}" is not implemented yet.`, 'not_implemented')
       return handler(parsed.data, _ctx)
     },

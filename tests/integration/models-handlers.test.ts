@@ -108,7 +108,7 @@ describe('models handlers: catalog, download job, import, load, remove', () => {
     const imported = await engine.call('models.import', { path: local, name: 'My local model' })
     expect(imported).toMatchObject({ name: 'My local model', source: 'import', path: local })
     // removing an imported model never deletes the user's file outside the data directory
-    expect(await engine.call('models.remove', { modelId: imported.id, deleteFile: true })).toEqual({ removed: true })
+    expect(await engine.call('models.remove', { modelId: imported.id, deleteFile: true })).toMatchObject({ removed: true, fileDeleted: false })
     expect(existsSync(local)).toBe(true)
     const downloaded = (await engine.call('models.list', {})).find((x) => x.source === 'catalog')!
     await engine.call('models.remove', { modelId: downloaded.id, deleteFile: true })

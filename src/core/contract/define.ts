@@ -1,4 +1,5 @@
-import type { z } from 'zod'
+import { z } from 'zod'
+import { MAX_IDS } from '../input-limits'
 
 /**
  * One RPC method: a zod schema for its input (validated at every boundary: IPC, WebSocket, CLI)
@@ -15,3 +16,6 @@ export const m =
   <I extends z.ZodType>(input: I): MethodDef<I, O> => ({ input })
 
 export type MethodMap = Record<string, MethodDef>
+
+/** A list of ids for one call, bounded (sqlite binds ~32k variables per statement; a UI never sends more). */
+export const idList = () => z.array(z.string()).max(MAX_IDS, `at most ${MAX_IDS} ids per call: send them in batches`)

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { m } from './define'
+import { idList, m } from './define'
 
 export type ExperimentMethod = 'baseline' | 'tt-icl' | 'tt-si' | 'tt-d'
 
@@ -94,7 +94,7 @@ export const experimentMethods = {
   'experiments.get': m<RunInfo & { report: unknown }>()(z.object({ id: z.string() })),
   'experiments.resume': m<{ jobId: string }>()(z.object({ id: z.string() })),
   'export.pairs': m<{ path: string; count: number }>()(
-    z.object({ format: z.enum(['openai', 'sharegpt']), path: z.string().min(1), roundIds: z.array(z.string()).optional() })
+    z.object({ format: z.enum(['openai', 'sharegpt']), path: z.string().min(1), roundIds: idList().optional() })
   ),
   'export.adapter': m<{ path: string; cardPath: string }>()(z.object({ roundId: z.string(), path: z.string().min(1) })),
   'adapters.import': m<{ adapterId: string }>()(z.object({ path: z.string().min(1), name: z.string().optional() })),

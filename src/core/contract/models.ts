@@ -58,7 +58,8 @@ export const modelMethods = {
   /** Starts a download job; progress arrives as job.update events. */
   'models.download': m<{ jobId: string }>()(z.object({ catalogId: z.string() })),
   'models.import': m<ModelInfo>()(z.object({ path: z.string().min(1), name: z.string().optional() })),
-  'models.remove': m<{ removed: boolean }>()(z.object({ modelId: z.string(), deleteFile: z.boolean().default(false) })),
+  /** deleteFile deletes only a file the app downloaded or generated inside its models folder; imported files are only forgotten (fileKept says why). */
+  'models.remove': m<{ removed: boolean; fileDeleted?: boolean; fileKept?: string }>()(z.object({ modelId: z.string(), deleteFile: z.boolean().default(false) })),
   /** Starts a load job (progress via job.update), resolves when loaded. */
   'models.load': m<LoadedModelInfo>()(
     z.object({ modelId: z.string(), contextSize: z.number().int().positive().optional(), gpuLayers: z.union([z.literal('auto'), z.number().int().min(0)]).default('auto') })

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { m } from './define'
+import { idList, m } from './define'
 import type { TokenTrace, ToolCall, UncertaintySummary } from './chat'
 
 /** no_valid_examples: the round ended with nothing to train on (every pair invalid or rejected); its error says why and what to do */
@@ -102,8 +102,8 @@ export const roundMethods = {
   'rounds.keepAdapter': m<{ ok: boolean }>()(z.object({ id: z.string(), keep: z.boolean() })),
   'rounds.export': m<{ json: string }>()(z.object({ id: z.string() })),
   'review.pending': m<Example[]>()(z.object({})),
-  'review.approve': m<Example[]>()(z.object({ ids: z.array(z.string()).min(1) })),
-  'review.reject': m<Example[]>()(z.object({ ids: z.array(z.string()).min(1), reason: z.string().optional() })),
+  'review.approve': m<Example[]>()(z.object({ ids: idList().min(1) })),
+  'review.reject': m<Example[]>()(z.object({ ids: idList().min(1), reason: z.string().optional() })),
   'review.edit': m<Example>()(
     z.object({ id: z.string(), input: z.string().min(1), call: callSchema.nullable(), text: z.string().nullable().optional() })
   )

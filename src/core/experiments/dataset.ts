@@ -2,6 +2,11 @@ import { readdir, readFile, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import type { ToolCall, ToolDef } from '../contract'
 import { callText, type Turn } from '../agent/prompt'
+import { regularFileSize } from '../files'
+import { MAX_NESTING, nestingOver } from '../input-limits'
+
+/** One JSONL file of a dataset at most (the whole text is parsed in memory). */
+const MAX_DATASET_BYTES = 256 * 2 ** 20
 
 /** One evaluation item (the JSONL format of /work/shared/data/toolcall, see its README). */
 export interface ItemMessage {
@@ -63,6 +68,7 @@ function callProblem(c: unknown, where: string, tools: Set<string>): string | nu
 /** Validates one parsed line; returns the item or what is wrong with it. */
 export function validateItem(v: unknown): { item: DatasetItem } | { error: string } {
   if (!isObj(v)) return { error: 'the line is not a JSON object' }
+  if (nestingOver(v) !== null) return { error: `the line is nested more than ${MAX_NESTING} levels deep (tool schemas and calls are a few levels deep)` }
   if (typeof v.id !== 'string' || !v.id.trim()) return { error: 'missing "id" (a non-empty string)' }
   if (v.source !== undefined && typeof v.source !== 'string') return { error: '"source" must be a string' }
   if (!Array.isArray(v.tools) || v.tools.length === 0) return { error: '"tools" must be a non-empty list' }
@@ -138,11 +144,15 @@ export function parseDatasetText(text: string, file?: string, seenIds = new Set<
 /** Reads one JSONL file, or every *.jsonl file of a folder (sorted by name). */
 export async function readDataset(path: string): Promise<ParsedDataset> {
   const st = await stat(path)
-  if (!st.isDirectory()) return parseDatasetText(await readFile(path, 'utf8'), basename(path))
+  if (!st.isDirectory()) {
+    await regularFileSize(path, 'The dataset', MAX_DATASET_BYTES)
+    return parseDatasetText(await readFile(path, 'utf8'), basename(path))
+  }
   const files = (await readdir(path)).filter((f) => f.endsWith('.jsonl')).sort()
   const all: ParsedDataset = { items: [], errors: [], lines: 0, blank: 0, files: [] }
   const seen = new Set<string>()
   for (const f of files) {
+    await regularFileSize(join(path, f), 'The dataset file', MAX_DATASET_BYTES)
     const p = parseDatasetText(await readFile(join(path, f), 'utf8'), f, seen)
     all.items.push(...p.items)
     all.errors.push(...p.errors)

@@ -1,3 +1,4 @@
+import { constants } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { GgufError, GgufValueType, type GgufHeader, type GgufKv, type GgufScalar, type GgufTensorInfo } from './gguf-types'
 
@@ -80,9 +81,12 @@ async function readKv(c: Cursor): Promise<GgufKv> {
 
 /** Parses a GGUF file's header, metadata and tensor table (not the tensor data). */
 export async function readGgufHeader(path: string): Promise<GgufHeader> {
-  const fh = await open(path, 'r')
+  // non-blocking open: a FIFO or device must not hold a thread of the I/O pool; only a regular file is read
+  const fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK)
   try {
-    const { size } = await fh.stat()
+    const st = await fh.stat()
+    if (!st.isFile()) throw new GgufError('not a regular file (a pipe, device or folder): pick a .gguf model file', 'format')
+    const { size } = st
     const c = new Cursor(async (start, length) => {
       const b = Buffer.alloc(length)
       const { bytesRead } = await fh.read(b, 0, length, start)

@@ -1,14 +1,16 @@
 import { existsSync } from 'node:fs'
 import { stat, unlink } from 'node:fs/promises'
-import { basename, join } from 'node:path'
+import { basename, join, resolve } from 'node:path'
 import type { Handlers } from '../contract'
 import { UserError } from '../errors'
+import { regularFileSize } from '../files'
 import type { Services } from '../services'
 import { CATALOG, fitCheck } from './catalog'
 import { ensureVocabFile, writeDemoModel } from './demo-model'
 import { describeProgress, downloadFile, hfUrl } from './download'
 import { checkTensorExtents, readGgufHeader } from './gguf-read'
 import { GgufError, metaString } from './gguf-types'
+import { deletableModelFile } from './owned-file'
 import { modelsRepo } from './repo'
 
 export function modelsHandlers(s: Services): Partial<Handlers> {
@@ -70,8 +72,9 @@ export function modelsHandlers(s: Services): Partial<Handlers> {
       return { jobId: id }
     },
     'models.import': async ({ path, name }) => {
-      if (!existsSync(path)) throw new UserError(`No file at ${path}.`, 'not_found')
-      return register(path, 'import', name)
+      const abs = resolve(path) // stored absolute: a relative path would change meaning with the working folder
+      await regularFileSize(abs, 'The model')
+      return register(abs, 'import', name)
     },
     'models.createDemo': async ({ layers, embd }) => {
       const path = join(s.paths.modelsDir, `autodidact-demo-l${layers}-e${embd}.gguf`)
@@ -83,9 +86,18 @@ export function modelsHandlers(s: Services): Partial<Handlers> {
       if (!m) return { removed: false }
       if (loadedId() === modelId) await s.host.unload()
       await modelsRepo.remove(s.db, modelId)
-      if (deleteFile && m.path.startsWith(s.paths.modelsDir)) await unlink(m.path).catch(() => undefined)
+      let fileDeleted = false
+      let fileKept: string | undefined
+      if (deleteFile) {
+        const target = await deletableModelFile(m, s.paths.modelsDir)
+        if ('kept' in target) fileKept = `The file ${m.path} was kept: ${target.kept}.`
+        else {
+          await unlink(target.path).catch((err: Error) => (fileKept = `The file ${m.path} could not be deleted: ${err.message}`))
+          fileDeleted = !fileKept
+        }
+      }
       changed()
-      return { removed: true }
+      return fileKept ? { removed: true, fileDeleted, fileKept } : { removed: true, fileDeleted }
     },
     'models.load': async ({ modelId, contextSize, gpuLayers }) => {
       const m = await modelsRepo.get(s.db, modelId)

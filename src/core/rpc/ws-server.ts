@@ -39,6 +39,9 @@ export function attachRpc(server: Server, engine: Engine, token: string, allowed
     }
     const off = engine.onEvent((event) => send({ event }))
     ws.on('close', off)
+    // A client's protocol error (a frame over maxPayload, a text frame that is not UTF-8, a bad opcode...)
+    // closes that connection only; without a listener the 'error' event would end the whole process.
+    ws.on('error', () => ws.terminate())
     ws.on('message', async (data) => {
       const req = parseRequest(String(data))
       if (typeof req === 'string') return send({ id: -1, ok: false, error: { code: 'bad_request', message: req } })
@@ -50,5 +53,6 @@ export function attachRpc(server: Server, engine: Engine, token: string, allowed
       }
     })
   })
+  wss.on('error', () => undefined) // errors of the server object itself are reported per connection above
   return wss
 }
