@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs'
 import type { Engine } from '../core/engine'
+import { need, usageError } from './usage'
 
 /**
  * `experiments run <dataset.jsonl|folder> <model-id> [methods=baseline,tt-icl,tt-si] [limit|all] [taus=0.5,0.95] [seeds=0,1]
@@ -16,14 +17,15 @@ function runOptions(args: string[]): { input: Record<string, unknown>; out: stri
     else if (k === 'keepAdapters') input[k] = v === 'true'
     else if (k === 'teacher') input.teacherModelId = v
     else if (k === 'out') out = v
-    else throw new Error(`unknown option "${a}" (taus=, seeds=, k=, maxTokens=, keepAdapters=, teacher=, out=)`)
+    else throw usageError('experiments', `Unknown option "${a}" (taus=, seeds=, k=, maxTokens=, keepAdapters=, teacher=, out=)`)
   }
   return { input, out }
 }
 export async function runExperimentCli(e: Engine, sub: string, rest: string[], print: (v: unknown) => void): Promise<void> {
-  if (sub === 'show') return print(await e.call('experiments.get', { id: rest[0] }, { origin: 'cli' }))
+  if (sub === 'show') return print(await e.call('experiments.get', { id: need(rest, 1, 'experiments', 'the run id')[0] }, { origin: 'cli' }))
   if (sub === 'list') return print(await e.call('experiments.list', {}, { origin: 'cli' }))
-  if (sub !== 'run' && sub !== 'resume') throw new Error('usage: experiments run <dataset.jsonl> <model-id> [methods] [limit] | resume <run-id> | show <run-id> | list')
+  if (sub !== 'run' && sub !== 'resume') throw usageError('experiments', `Unknown "experiments" command "${sub}".`)
+  need(rest, sub === 'run' ? 2 : 1, 'experiments', sub === 'run' ? 'the dataset and the model id' : 'the run id')
   let runId: string
   let jobId: string
   let reportPath: string | null = null

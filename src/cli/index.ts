@@ -2,17 +2,11 @@ import { createEngine, type Engine } from '../core/engine'
 import type { MethodName } from '../core/contract'
 import { toWireError, UserError } from '../core/errors'
 import { defaultDataDir } from '../web/data-dir'
+import { checkCommandLine, need, usageError } from './usage'
 
 /**
  * `npm run cli -- <command>` / `npx autodidact <command>`: the engine for scripts, over the same contract.
- *   info                               engine, GPU and trainer status
- *   call <method> [json]               call any contract method (see src/core/contract)
- *   models list | import <path> | demo | load <id>
- *   chat <model-id> "<message>"        load the model, answer, print tokens as they stream
- *   settings get | set key=value ...
- *   rounds list | show <id> | start <model-id> "<query>" ; review list | approve <id...> | reject <id...>
- *   experiments run <dataset.jsonl> <model-id> [methods] [limit]   (see docs/experiments.md)
- * Flags: --data-dir DIR (or AUTODIDACT_DATA_DIR), --cpu, --json
+ * The commands and their usage are in ./usage.ts (`autodidact --help`, `autodidact <command> --help`).
  */
 const argv = process.argv.slice(2)
 const flag = (name: string) => {
@@ -30,6 +24,20 @@ const bool = (name: string) => {
 const dataDir = flag('--data-dir') ?? defaultDataDir()
 const cpu = bool('--cpu')
 const asJson = bool('--json')
+
+// help and command-line mistakes are answered before the engine opens the data folder
+try {
+  const unknownFlag = argv.find((a) => a.startsWith('--') && a !== '--help')
+  if (unknownFlag) throw usageError(undefined, `Unknown flag "${unknownFlag}" (there is --data-dir DIR, --cpu, --json, --help).`)
+  const help = checkCommandLine(argv)
+  if (help) {
+    console.log(help.help)
+    process.exit(0)
+  }
+} catch (err) {
+  console.error(`error (${toWireError(err).code}): ${toWireError(err).message}`)
+  process.exit(2)
+}
 
 function print(v: unknown) {
   console.log(asJson || typeof v !== 'string' ? JSON.stringify(v, null, asJson ? 0 : 2) : v)
@@ -62,15 +70,16 @@ async function run(e: Engine): Promise<void> {
     case 'info':
       return print(await call('system.info', {}))
     case 'call':
-      if (!sub) throw new UserError('usage: call <method> [json input], e.g. call settings.update \'{"tau":0.9}\'', 'usage')
+      if (!sub) throw usageError('call', 'Give the method to call.')
       return print(await call(sub as MethodName, rest[0] ? jsonArg(rest[0]) : {}))
     case 'models':
       if (sub === 'list') return print(await call('models.list', {}))
-      if (sub === 'import') return print(await call('models.import', { path: rest[0] }))
+      if (sub === 'import') return print(await call('models.import', { path: need(rest, 1, 'models', 'the path of the GGUF file')[0] }))
       if (sub === 'demo') return print(await call('models.createDemo', {}))
-      if (sub === 'load') return print(await call('models.load', { modelId: rest[0] }))
+      if (sub === 'load') return print(await call('models.load', { modelId: need(rest, 1, 'models', 'the model id (see `autodidact models list`)')[0] }))
       break
     case 'chat': {
+      need([sub, rest.join(' ')], 2, 'chat', 'the model id and the message')
       await call('models.load', { modelId: sub })
       const conv = await call('conversations.create', {})
       e.onEvent((ev) => {
@@ -88,25 +97,25 @@ async function run(e: Engine): Promise<void> {
       if (sub === 'set') {
         const { settingsPatchFromArgs } = await import('./settings-args')
         const current = (await call('settings.get', {})) as unknown as Record<string, unknown>
-        return print(await call('settings.update', settingsPatchFromArgs(rest, current)))
+        return print(await call('settings.update', settingsPatchFromArgs(need(rest, 1, 'settings', 'key=value pairs'), current)))
       }
       break
     case 'rounds':
       if (sub === 'list') return print(await call('rounds.list', {}))
-      if (sub === 'show') return print(await call('rounds.get', { id: rest[0] }))
+      if (sub === 'show') return print(await call('rounds.get', { id: need(rest, 1, 'rounds', 'the round id')[0] }))
       if (sub === 'start') return (await import('./rounds')).startRoundCli(e, rest, print)
+      if (sub === 'resume') return (await import('./rounds')).resumeRoundCli(e, rest, print)
       break
     case 'review':
       if (sub === 'list') return print(await call('review.pending', {}))
-      if (sub === 'approve') return print(await call('review.approve', { ids: rest }))
-      if (sub === 'reject') return print(await call('review.reject', { ids: rest }))
+      if (sub === 'approve' || sub === 'reject') return (await import('./rounds')).reviewCli(e, sub, rest, print)
       break
     case 'experiments': {
       const { runExperimentCli } = await import('./experiments')
       return runExperimentCli(e, sub, rest, print)
     }
   }
-  throw new Error(`unknown command: ${argv.join(' ') || '(none)'}. See src/cli/index.ts for the commands.`)
+  throw usageError(cmd, `Unknown command line: ${argv.join(' ')}.`)
 }
 
 const engine = await createEngine({ dataDir, shell: 'cli', gpu: cpu ? 'cpu' : 'auto' })
@@ -116,7 +125,7 @@ try {
 } catch (err) {
   const w = toWireError(err)
   console.error(`error (${w.code}): ${w.message}`)
-  code = 1
+  code = w.code === 'usage' ? 2 : 1
 } finally {
   await engine.close()
 }

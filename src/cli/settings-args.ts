@@ -1,3 +1,5 @@
+import { usageError } from './usage'
+
 /**
  * `settings set key=value ...` into a settings.update patch. Values are JSON when they parse as JSON
  * (numbers, booleans, arrays, objects), otherwise plain strings. Dotted keys (`lora.rank=16`) change one
@@ -8,7 +10,7 @@ export function settingsPatchFromArgs(args: string[], current: Record<string, un
   const patch: Record<string, unknown> = {}
   for (const arg of args) {
     const eq = arg.indexOf('=')
-    if (eq <= 0) throw new Error(`"${arg}" is not key=value (e.g. tau=0.9 or lora.rank=16).`)
+    if (eq <= 0) throw usageError('settings', `"${arg}" is not key=value (e.g. tau=0.9 or lora.rank=16).`)
     const key = arg.slice(0, eq)
     const value = parseValue(arg.slice(eq + 1))
     const path = key.split('.')
@@ -18,7 +20,7 @@ export function settingsPatchFromArgs(args: string[], current: Record<string, un
     }
     const [top, ...rest] = path
     const base = patch[top] ?? current[top]
-    if (typeof base !== 'object' || base === null || Array.isArray(base)) throw new Error(`"${top}" is not a settings group, so "${key}" cannot be set.`)
+    if (typeof base !== 'object' || base === null || Array.isArray(base)) throw usageError('settings', `"${top}" is not a settings group, so "${key}" cannot be set.`)
     patch[top] = setIn(base as Record<string, unknown>, rest, value)
   }
   return patch

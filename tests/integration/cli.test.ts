@@ -1,11 +1,15 @@
 import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../fixtures/engine'
+import { teacherServer, WEATHER_PAIRS } from '../fixtures/teacher-server'
 
 const run = promisify(execFile)
 const root = join(__dirname, '..', '..')
+type Failed = { code: number; stdout: string; stderr: string }
+const fails = (p: Promise<unknown>) => p.then(() => { throw new Error('the command succeeded') }, (e: Failed) => e)
 const cli = (dataDir: string, ...args: string[]) =>
   run(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'src/cli/index.ts'), '--data-dir', dataDir, '--cpu', '--json', ...args], {
     cwd: root,
@@ -14,26 +18,78 @@ const cli = (dataDir: string, ...args: string[]) =>
   })
 
 describe('CLI over the same engine', () => {
-  it('reports the engine, creates a model and runs a round with its events on stderr', async () => {
-    const dir = tempDir('cli-')
-    const info = JSON.parse((await cli(dir, 'info')).stdout)
-    expect(info.dataDir).toBe(dir)
-    expect(info.gpu.backend).toBe('cpu')
-    const model = JSON.parse((await cli(dir, 'models', 'demo')).stdout)
-    expect(model.source).toBe('generated')
-    await cli(dir, 'settings', 'set', 'k=2')
-    const r = await cli(dir, 'rounds', 'start', model.id, 'What is the weather in Oslo?')
-    const round = JSON.parse(r.stdout)
-    expect(round.query).toBe('What is the weather in Oslo?')
-    expect(['done', 'awaiting_review']).toContain(round.status)
-    expect(round.uncertainty.estimator).toBe('rss')
-    expect(r.stderr).toMatch(new RegExp(`round ${round.id}: running \\(augmentation\\)`))
-    const listed = JSON.parse((await cli(dir, 'call', 'rounds.list', '{}')).stdout)
-    expect(listed.map((x: { id: string }) => x.id)).toContain(round.id)
-  })
   it('exits non-zero with a clear message on a bad call', async () => {
     const err = await cli(tempDir('cli-'), 'call', 'settings.update', '{"tau": 7}').catch((e: { code: number; stderr: string }) => e)
     expect((err as { code: number }).code).toBe(1)
     expect((err as { stderr: string }).stderr).toMatch(/invalid_input.*tau/)
+  })
+
+  it('--help lists the commands, <command> --help its usage; both before touching the data folder', async () => {
+    const dir = join(tempDir('cli-'), 'never-created')
+    const top = await cli(dir, '--help')
+    for (const c of ['info', 'call', 'models', 'chat', 'settings', 'rounds', 'review', 'experiments']) expect(top.stdout).toMatch(new RegExp(`^  ${c} `, 'm'))
+    expect(top.stdout).toMatch(/--data-dir DIR/)
+    const rounds = await cli(dir, 'rounds', '--help')
+    expect(rounds.stdout).toMatch(/autodidact rounds start <model-id> "<query>" \[profile-id\]/)
+    expect(rounds.stdout).toMatch(/autodidact rounds resume <round-id>/)
+    expect((await cli(dir, 'help', 'review')).stdout).toMatch(/autodidact review approve <example-id> \.\.\./)
+    expect(existsSync(dir)).toBe(false)
+  })
+  it('unknown commands, sub-commands, flags and missing arguments say what to type (exit 2), never "internal"', async () => {
+    const dir = tempDir('cli-')
+    const cases: [string[], RegExp][] = [
+      [['frobnicate'], /error \(usage\): Unknown command "frobnicate"\. Commands: info, call, models[^]*autodidact --help/],
+      [['rounds'], /"rounds" needs one of: list, show, start, resume[^]*autodidact rounds show <round-id>/],
+      [['models', 'delete'], /Unknown "models" command "delete"[^]*autodidact models import <path\.gguf>/],
+      [['--verbose', 'info'], /Unknown flag "--verbose"/],
+      [['review', 'approve'], /Missing the example ids[^]*autodidact review approve <example-id>/],
+      [['rounds', 'start', 'model_x'], /Missing the model id and the query[^]*rounds start <model-id>/],
+      [['settings', 'set', 'tau'], /"tau" is not key=value[^]*autodidact settings set key=value/],
+      [['experiments', 'run', 'data.jsonl', 'm', 'baseline', 'all', 'bogus=1'], /Unknown option "bogus=1"[^]*experiments run/],
+      [['call'], /Give the method to call[^]*autodidact call <method>/]
+    ]
+    for (const [args, message] of cases) {
+      const err = await fails(cli(dir, ...args))
+      expect(err.stderr, args.join(' ')).toMatch(message)
+      expect(err.stderr, args.join(' ')).not.toMatch(/internal/)
+      expect(err.code, args.join(' ')).toBe(2)
+    }
+  })
+  it('runs a round with its events on stderr; review approve of the last pending examples continues it to the new answer', async () => {
+    const dir = tempDir('cli-')
+    const teacher = await teacherServer(JSON.stringify({ examples: WEATHER_PAIRS.examples.slice(0, 2) }))
+    try {
+      const info = JSON.parse((await cli(dir, 'info')).stdout)
+      expect(info.dataDir).toBe(dir)
+      expect(info.gpu.backend).toBe('cpu')
+      const model = JSON.parse((await cli(dir, 'models', 'demo')).stdout)
+      expect(model.source).toBe('generated')
+      await cli(dir, 'settings', 'set', 'k=2', 'reviewPolicy=manual', 'optim.epochs=1', `teacher={"kind":"http","baseUrl":"${teacher.baseUrl}","model":"t"}`)
+      const started = await cli(dir, 'rounds', 'start', model.id, 'What is the weather in Oslo?')
+      const round = JSON.parse(started.stdout)
+      expect(round.query).toBe('What is the weather in Oslo?')
+      expect(round.uncertainty.estimator).toBe('rss')
+      expect(started.stderr).toMatch(new RegExp(`round ${round.id}: running \\(augmentation\\)`))
+      expect(round.status).toBe('awaiting_review')
+      const listed = JSON.parse((await cli(dir, 'call', 'rounds.list', '{}')).stdout)
+      expect(listed.map((x: { id: string }) => x.id)).toContain(round.id)
+      const ids = round.examples.filter((x: { status: string }) => x.status === 'pending').map((x: { id: string }) => x.id)
+      expect(ids).toHaveLength(2)
+      // the first approval leaves one pending: the round waits and the command returns at once
+      const first = JSON.parse((await cli(dir, 'review', 'approve', ids[0])).stdout)
+      expect(first.map((x: { status: string }) => x.status)).toEqual(['approved'])
+      expect(JSON.parse((await cli(dir, 'rounds', 'show', round.id)).stdout).status).toBe('awaiting_review')
+      // the last one: the round trains and answers again before the command exits
+      const last = await cli(dir, 'review', 'approve', ids[1])
+      const out = JSON.parse(last.stdout)
+      expect(out.rounds[0].status).toBe('done')
+      expect(last.stderr).toMatch(new RegExp(`round ${round.id}: training \\(training\\)`))
+      const after = JSON.parse((await cli(dir, 'rounds', 'show', round.id)).stdout)
+      expect(after.status).toBe('done')
+      expect(after.training.adapterPath).toBeTruthy()
+      expect(after.after).toBeTruthy()
+    } finally {
+      await teacher.close()
+    }
   })
 })

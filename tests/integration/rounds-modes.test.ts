@@ -1,27 +1,21 @@
 import { existsSync } from 'node:fs'
-import { createServer, type IncomingMessage, type Server } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Engine } from '../../src/core/engine'
 import { latestSessionAdapter } from '../../src/core/rounds/adapters'
 import type { EngineOptions } from '../../src/core/services'
 import { engineWithModel, nextEvent } from '../fixtures/engine'
+import { teacherServer as startTeacher, WEATHER_PAIRS, type TeacherServer } from '../fixtures/teacher-server'
 import { ensureTestModel } from '../fixtures/test-models'
 
-const PAIRS = {
-  examples: [
-    { input: 'How warm is it in Rome today?', call: { name: 'get_weather', arguments: { city: 'Rome' } } },
-    { input: 'Weather for Oslo please', call: { name: 'get_weather', arguments: { city: 'Oslo', unit: 'celsius' } } },
-    { input: 'Search the web for cheap flights', call: { name: 'search_web', arguments: { query: 'cheap flights' } } }
-  ]
-}
+const PAIRS = WEATHER_PAIRS
 const QUICK = { optim: { lr: 1e-3, epochs: 2, warmup: 0, schedule: 'constant' as const, weightDecay: 0 }, k: 3 }
 const SECRET = 'sk-test-very-secret-4711'
 
 const engines: Engine[] = []
-const servers: Server[] = []
+const servers: TeacherServer[] = []
 afterEach(async () => {
   for (const e of engines.splice(0)) await e.close().catch(() => undefined)
-  for (const s of servers.splice(0)) await new Promise((r) => s.close(r))
+  for (const s of servers.splice(0)) await s.close()
 })
 
 async function setup(opts: Partial<EngineOptions> = {}, settings: Record<string, unknown> = {}) {
@@ -46,20 +40,10 @@ async function runRound(engine: Engine, query: string, profileId: string, status
   return engine.call('rounds.get', { id: roundId })
 }
 
-/** An OpenAI-compatible endpoint on localhost that answers with `content` and records what it was sent. */
 async function teacherServer(content: string, status = 200) {
-  const seen: { auth: string | undefined; body: Record<string, unknown> }[] = []
-  const server = createServer(async (req: IncomingMessage, res) => {
-    let data = ''
-    for await (const chunk of req) data += chunk
-    seen.push({ auth: req.headers.authorization, body: JSON.parse(data) })
-    res.writeHead(status, { 'Content-Type': 'application/json' })
-    res.end(JSON.stringify(status === 200 ? { choices: [{ message: { role: 'assistant', content } }] } : { error: { message: 'bad key' } }))
-  })
-  servers.push(server)
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const port = (server.address() as { port: number }).port
-  return { baseUrl: `http://127.0.0.1:${port}/v1`, seen, port }
+  const t = await startTeacher(content, status)
+  servers.push(t)
+  return t
 }
 
 describe('TT-SI round modes and teachers', () => {
