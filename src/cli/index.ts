@@ -1,4 +1,4 @@
-import { createEngine, type Engine } from '../core/engine'
+import type { Engine } from '../core/engine'
 import type { MethodName } from '../core/contract'
 import { toWireError, UserError } from '../core/errors'
 import { defaultDataDir } from '../web/data-dir'
@@ -118,6 +118,7 @@ async function run(e: Engine): Promise<void> {
   throw usageError(cmd, `Unknown command line: ${argv.join(' ')}.`)
 }
 
+const { createEngine } = await import('../core/engine') // after the command line is checked: help is instant
 const engine = await createEngine({ dataDir, shell: 'cli', gpu: cpu ? 'cpu' : 'auto' })
 let code = 0
 try {
