@@ -4,8 +4,8 @@ import type { AgentProfile, Settings, ToolCall } from '../contract'
 import { callSchema, chatHistory } from '../agent/prompt'
 import { schemaGrammar } from '../agent/schema-grammar'
 import { syncPrefix } from '../agent/sequence'
-import { UserError } from '../errors'
 import type { ContextLease } from '../models/types'
+import { postChatCompletion } from './http-teacher'
 import type { Candidate } from './validate'
 
 export interface AugmentRequest {
@@ -78,20 +78,8 @@ export async function generateWithHttpTeacher(
     temperature: 0.7,
     response_format: { type: 'json_schema', json_schema: { name: 'examples', schema: outputSchema(r) } }
   }
-  let res: Response
-  try {
-    res = await fetch(`${teacher.baseUrl.replace(/\/$/, '')}/chat/completions`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}) },
-      body: JSON.stringify(body),
-      signal
-    })
-  } catch (err) {
-    throw new UserError(`The teacher endpoint ${teacher.baseUrl} could not be reached: ${(err as Error).message}`, 'teacher')
-  }
-  if (!res.ok) throw new UserError(`The teacher endpoint answered HTTP ${res.status}${res.status === 401 ? ' (check the API key in Settings)' : ''}.`, 'teacher')
-  const json = (await res.json()) as { choices?: { message?: { content?: string } }[] }
-  return { prompt: `${p.system}\n\n${p.user}`, raw: json.choices?.[0]?.message?.content ?? '' }
+  const raw = await postChatCompletion(teacher, apiKey, body, signal)
+  return { prompt: `${p.system}\n\n${p.user}`, raw }
 }
 
 function completeJson(s: string): boolean {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { TEACHER_HTTP_LIMITS as L } from '../../shared/teacher'
 import { m } from './define'
 
 /** Long work (downloads, model loads, generation, training, rounds, experiment runs) is a job. */
@@ -45,7 +46,16 @@ export interface Settings {
   lora: { rank: number; alpha: number; targets: string[]; seed: number }
   optim: { lr: number; epochs: number; warmup: number; schedule: 'cosine' | 'linear' | 'constant'; weightDecay: number }
   /** demo: the built-in template pair writer (not a model) for trying the loop offline on the demo model */
-  teacher: { kind: 'none' } | { kind: 'demo' } | { kind: 'local'; modelId: string } | { kind: 'http'; baseUrl: string; model: string; hasApiKey: boolean }
+  teacher: { kind: 'none' } | { kind: 'demo' } | { kind: 'local'; modelId: string } | {
+        kind: 'http'
+        baseUrl: string
+        model: string
+        hasApiKey: boolean
+        /** the whole request (connect, answer) must finish within this many seconds */
+        timeoutSec: number
+        /** answers larger than this are refused (MiB) */
+        maxResponseMb: number
+      }
   contextSize: number
 }
 
@@ -90,7 +100,14 @@ export const settingsPatchSchema = z
       z.object({ kind: z.literal('none') }),
       z.object({ kind: z.literal('demo') }),
       z.object({ kind: z.literal('local'), modelId: z.string() }),
-      z.object({ kind: z.literal('http'), baseUrl: z.string().url(), model: z.string().min(1), apiKey: z.string().optional() })
+      z.object({
+        kind: z.literal('http'),
+        baseUrl: z.string().url(),
+        model: z.string().min(1),
+        apiKey: z.string().optional(),
+        timeoutSec: z.number().int().min(L.timeoutSec.min).max(L.timeoutSec.max).default(L.timeoutSec.default),
+        maxResponseMb: z.number().int().min(L.maxResponseMb.min).max(L.maxResponseMb.max).default(L.maxResponseMb.default)
+      })
     ]),
     contextSize: z.number().int().min(256).max(131072)
   })

@@ -3,6 +3,7 @@ import { settingsPatchSchema } from '../contract'
 import type { Db } from '../storage/types'
 import type { EventBus } from '../services'
 import type { SettingsStore } from './types'
+import { TEACHER_HTTP_LIMITS } from '../../shared/teacher'
 
 export const DEFAULT_SETTINGS: Settings = {
   tau: 0.95,
@@ -27,7 +28,11 @@ export function createSettingsStore(db: Db, events: EventBus): SettingsStore {
     const stored = row ? (JSON.parse(row.value) as Partial<Settings>) : {}
     const merged = { ...DEFAULT_SETTINGS, ...stored }
     const hasKey = Boolean(await db.get("SELECT 1 FROM secrets WHERE key = 'teacher.apiKey'"))
-    if (merged.teacher.kind === 'http') merged.teacher = { ...merged.teacher, hasApiKey: hasKey }
+    if (merged.teacher.kind === 'http') {
+      // settings written before the limits existed take the defaults
+      const limits = { timeoutSec: TEACHER_HTTP_LIMITS.timeoutSec.default, maxResponseMb: TEACHER_HTTP_LIMITS.maxResponseMb.default }
+      merged.teacher = { ...limits, ...merged.teacher, hasApiKey: hasKey }
+    }
     return merged
   }
   return {

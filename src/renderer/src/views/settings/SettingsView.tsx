@@ -6,8 +6,10 @@ import { Button } from '../../ui/Button'
 import { Card, PageHeader } from '../../ui/Card'
 import { Field, Input, Select } from '../../ui/Field'
 import { ErrorNote } from '../../ui/States'
+import { TEACHER_HTTP_LIMITS as LIMITS } from '../../../../shared/teacher'
 
 const num = (v: string) => (v === '' ? NaN : Number(v))
+type HttpTeacher = Extract<Settings['teacher'], { kind: 'http' }>
 
 export function SettingsView({ info }: { info: SystemInfo | null }) {
   const current = useCall('settings.get', {})
@@ -25,7 +27,7 @@ export function SettingsView({ info }: { info: SystemInfo | null }) {
   }
   const save = () =>
     void action.run(async () => {
-      const teacher = s.teacher.kind === 'http' ? { kind: 'http' as const, baseUrl: s.teacher.baseUrl, model: s.teacher.model, ...(apiKey ? { apiKey } : {}) } : s.teacher
+      const teacher = s.teacher.kind === 'http' ? { kind: 'http' as const, baseUrl: s.teacher.baseUrl, model: s.teacher.model, timeoutSec: s.teacher.timeoutSec, maxResponseMb: s.teacher.maxResponseMb, ...(apiKey ? { apiKey } : {}) } : s.teacher
       const next = await engine.call('settings.update', { ...s, teacher })
       current.setData(next)
       setApiKey('')
@@ -95,7 +97,7 @@ export function SettingsView({ info }: { info: SystemInfo | null }) {
         </div>
         <div className="mt-3 grid gap-3 md:grid-cols-3">
           <Field label="Teacher (TT-D)">
-            <Select data-testid="teacher-kind" value={s.teacher.kind} onChange={(e) => set({ teacher: e.target.value === 'http' ? { kind: 'http', baseUrl: 'http://127.0.0.1:8080/v1', model: 'teacher', hasApiKey: false } : e.target.value === 'demo' ? { kind: 'demo' } : { kind: 'none' } })}>
+            <Select data-testid="teacher-kind" value={s.teacher.kind} onChange={(e) => set({ teacher: e.target.value === 'http' ? { kind: 'http', baseUrl: 'http://127.0.0.1:8080/v1', model: 'teacher', hasApiKey: false, timeoutSec: LIMITS.timeoutSec.default, maxResponseMb: LIMITS.maxResponseMb.default } : e.target.value === 'demo' ? { kind: 'demo' } : { kind: 'none' } })}>
               <option value="none">None: the model teaches itself</option>
               <option value="demo">Demo teacher: built-in templates, not a model (for the demo model)</option>
               <option value="http">OpenAI-compatible endpoint</option>
@@ -111,6 +113,12 @@ export function SettingsView({ info }: { info: SystemInfo | null }) {
               </Field>
               <Field label="API key" hint={s.teacher.hasApiKey ? 'A key is stored (write-only). Enter a new one to replace it.' : 'Stored locally, never shown or exported.'}>
                 <Input type="password" autoComplete="off" value={apiKey} onChange={(e) => setApiKey(e.target.value)} />
+              </Field>
+              <Field label="Timeout (s)" hint={`The whole answer must arrive within this time (${LIMITS.timeoutSec.min} to ${LIMITS.timeoutSec.max}).`}>
+                <Input data-testid="teacher-timeout" type="number" min={LIMITS.timeoutSec.min} max={LIMITS.timeoutSec.max} value={s.teacher.timeoutSec} onChange={(e) => set({ teacher: { ...(s.teacher as HttpTeacher), timeoutSec: num(e.target.value) } })} />
+              </Field>
+              <Field label="Largest answer (MB)" hint={`Longer answers are refused (${LIMITS.maxResponseMb.min} to ${LIMITS.maxResponseMb.max}).`}>
+                <Input data-testid="teacher-max-response" type="number" min={LIMITS.maxResponseMb.min} max={LIMITS.maxResponseMb.max} value={s.teacher.maxResponseMb} onChange={(e) => set({ teacher: { ...(s.teacher as HttpTeacher), maxResponseMb: num(e.target.value) } })} />
               </Field>
             </>
           )}
