@@ -1,6 +1,7 @@
 import { getLlama, LlamaGrammarEvaluationState, TokenBias, type Llama, type LlamaContext, type LlamaModel, type Token } from 'node-llama-cpp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { answerGrammar, answerQuery, renderPrompt } from '../../src/core/agent/answer'
+import { captureSteps } from '../../src/core/agent/step-capture'
 import type { ContextLease } from '../../src/core/models/types'
 import { benchRss } from '../../src/core/uncertainty/bench'
 import { distributionStats } from '../../src/core/uncertainty/math'
@@ -57,8 +58,7 @@ describe('agent answering and uncertainty on a generated model', () => {
       expect(t.prob).toBeLessThanOrEqual(1 + 1e-6)
       expect(t.top.length).toBeGreaterThan(0)
       expect(t.top[0].prob).toBeGreaterThanOrEqual(t.prob - 1e-6) // greedy: the chosen token is the most likely allowed one
-      expect(t.entropy).toBeGreaterThanOrEqual(0)
-      if (t.selfCertainty !== undefined) expect(Number.isFinite(t.selfCertainty)).toBe(true)
+      expect(t.entropy).toBeUndefined() // the default trace: top-k only (entropy needs the whole distribution)
     }
     // the exact prompt: the model's chat template around the system prompt, the tools and the query
     expect(r.prompt).toBe(renderPrompt({ lease, profile, query }).text)
@@ -70,7 +70,7 @@ describe('agent answering and uncertainty on a generated model', () => {
   it('captures the full next-token distribution: stats equal an independent evaluation of the prompt', async () => {
     // both from an empty cache, so the prompt is evaluated in the same batches
     await lease.sequence.eraseContextTokenRanges([{ start: 0, end: lease.sequence.nextTokenIndex }])
-    const r = await answerQuery({ lease, profile: noTools, query: 'Say something.', maxTokens: 3 })
+    const r = await answerQuery({ lease, profile: noTools, query: 'Say something.', maxTokens: 3, distribution: 'full' })
     const prompt = renderPrompt({ lease, profile: noTools, query: 'Say something.' })
     await lease.sequence.eraseContextTokenRanges([{ start: 0, end: lease.sequence.nextTokenIndex }])
     const items = prompt.tokens.map((t, i) => (i === prompt.tokens.length - 1 ? ([t, { generateNext: { probabilities: true } }] as const) : t))
@@ -82,12 +82,36 @@ describe('agent answering and uncertainty on a generated model', () => {
     expect(first.prob).toBeCloseTo(dist.get(first.token as Token)!, 4)
     expect(first.entropy!).toBeCloseTo(stats.entropy, 4)
     expect(first.selfCertainty!).toBeCloseTo(stats.selfCertainty!, 4)
+    const sorted = [...dist].sort((a, b) => b[1] - a[1]).slice(0, 5)
+    expect(first.top.map((t) => t.text)).toEqual(sorted.map(([t]) => model.detokenize([t], true)))
+    first.top.forEach((t, i) => expect(t.prob).toBeCloseTo(sorted[i][1], 5))
     // a random model is far from certain: its self-certainty is small next to log V
     expect(stats.selfCertainty!).toBeGreaterThan(0)
     expect(stats.selfCertainty!).toBeLessThan(Math.log(32000))
     const summary = scoreTokens('self-certainty', r.tokens, 0.95)
     const mean = r.tokens.reduce((a, t) => a + t.selfCertainty!, 0) / r.tokens.length
     expect(summary.margin).toBeCloseTo(mean / (mean + 1), 10)
+  })
+
+  it('the default top-k trace has the exact top-k probabilities, also under the tool-call grammar', async () => {
+    for (const p of [noTools, profile]) {
+      await lease.sequence.eraseContextTokenRanges([{ start: 0, end: lease.sequence.nextTokenIndex }])
+      const top = await answerQuery({ lease, profile: p, query, maxTokens: 4 })
+      await lease.sequence.eraseContextTokenRanges([{ start: 0, end: lease.sequence.nextTokenIndex }])
+      const full = await answerQuery({ lease, profile: p, query, maxTokens: 4, distribution: 'full' })
+      expect(top.text).toBe(full.text)
+      top.tokens.forEach((t, i) => {
+        expect(t.prob).toBeCloseTo(full.tokens[i].prob, 5)
+        expect(t.top.map((a) => a.text)).toEqual(full.tokens[i].top.map((a) => a.text))
+        t.top.forEach((a, j) => expect(a.prob).toBeCloseTo(full.tokens[i].top[j].prob, 5))
+        expect(full.tokens[i].entropy).toBeGreaterThanOrEqual(0)
+      })
+    }
+    // the trace was taken from the sampler (not the public Map), and the context's addon is itself again after
+    const probe = captureSteps(context, 'top', 5)
+    expect(probe).not.toBeNull()
+    probe!.restore()
+    expect(Object.getPrototypeOf((context as unknown as { _ctx: object })._ctx).constructor.name).toBe('AddonContext')
   })
 
   it('cancels mid-stream through the AbortSignal', async () => {

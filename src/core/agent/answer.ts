@@ -5,7 +5,8 @@ import { callSchema, chatHistory, parseCall, toolSystemPrompt, type PromptProfil
 import { schemaGrammar, schemaOrTextGrammar } from './schema-grammar'
 import { syncPrefix } from './sequence'
 import { chatWrapperFor } from './wrapper'
-import { distributionStats as fullDistributionStats } from '../uncertainty/math'
+import { flatDistributionStats } from '../uncertainty/math'
+import { captureSteps } from './step-capture'
 
 export interface AnswerInput {
   lease: ContextLease
@@ -19,6 +20,13 @@ export interface AnswerInput {
   onToken?: (t: TokenTrace) => void
   /** How many alternatives to keep per token for traces */
   topK?: number
+  /**
+   * What each token's trace carries (greedy answers): 'top' (default) the top-k alternatives with exact
+   * probabilities; 'full' also the entropy and self-certainty of the whole distribution (the token estimators
+   * need them; it costs one pass over the vocabulary per token). Sampled answers carry only each token's
+   * probability.
+   */
+  distribution?: 'top' | 'full'
   /** Sample instead of greedy decoding (e.g. for RSS candidate calls); traces then carry only each token's probability */
   sampling?: { temperature: number; seed: number }
   /** Only a tool call, even where the profile allows text (RSS's sampled candidate calls) */
@@ -48,21 +56,6 @@ export function renderPrompt(input: Pick<AnswerInput, 'lease' | 'profile' | 'his
   return { text: state.contextText.toString(), tokens, stopTriggers: state.stopGenerationTriggers.map((t) => t.toString()) }
 }
 
-function topAlternatives(probs: Map<Token, number> | undefined, k: number, detok: (t: Token) => string) {
-  if (!probs || k <= 0) return []
-  const best: [Token, number][] = []
-  for (const e of probs) {
-    if (best.length < k) {
-      best.push(e)
-      best.sort((a, b) => b[1] - a[1])
-    } else if (e[1] > best[k - 1][1]) {
-      best[k - 1] = e
-      best.sort((a, b) => b[1] - a[1])
-    }
-  }
-  return best.map(([t, p]) => ({ text: detok(t), prob: p }))
-}
-
 /**
  * The agent answers `query`: a tool call (grammar-constrained) when the profile has tools, free text
  * otherwise. Greedy decoding (unless `sampling` is given); every token's probability and top alternatives
@@ -82,48 +75,57 @@ export async function answerQuery(input: AnswerInput): Promise<AnswerResult> {
   let stopReason: AnswerResult['stopReason'] = 'maxTokens'
   const maxTokens = input.maxTokens ?? 256
   const sampling = input.sampling ?? { temperature: 0, seed: 0 }
-  const fullTrace = !input.sampling
+  const traceMode = input.sampling ? undefined : (input.distribution ?? 'top')
+  const k = input.topK ?? 5
+  // the step capture asks llama.cpp for just what the trace shows; without it, the public full-vocabulary Map
+  const capture = traceMode ? captureSteps(input.lease.context, traceMode, k) : null
   const iterator = sequence.evaluateWithMetadata(
     toEvaluate,
-    { confidence: true, probabilities: fullTrace },
+    { confidence: true, probabilities: !!traceMode && !capture },
     { temperature: sampling.temperature, seed: sampling.seed, grammarEvaluationState: grammarState }
   )
-  for await (const out of iterator) {
-    if (input.signal?.aborted) {
-      stopReason = 'cancelled'
-      break
+  try {
+    for await (const out of iterator) {
+      if (input.signal?.aborted) {
+        stopReason = 'cancelled'
+        break
+      }
+      if (model.isEogToken(out.token)) {
+        stopReason = 'eos'
+        break
+      }
+      const piece = detok(out.token)
+      const probs = (out as { probabilities?: Map<Token, number> }).probabilities
+      const stats = capture ? capture.take(out.token) : probs ? mapStats(probs, k) : undefined
+      const trace: TokenTrace = {
+        token: out.token,
+        text: piece,
+        prob: out.confidence,
+        top: (stats?.top ?? []).map((t) => ({ text: detok(t.token as Token), prob: t.prob })),
+        ...(stats?.entropy === undefined || traceMode !== 'full' ? {} : { entropy: stats.entropy }),
+        ...(stats?.selfCertainty === undefined || traceMode !== 'full' ? {} : { selfCertainty: stats.selfCertainty })
+      }
+      tokens.push(trace)
+      text += piece
+      input.onToken?.(trace)
+      // a call is an answer that opens with '{' (the grammar lets text answers start with anything else)
+      const isCall = hasTools && text.trimStart().startsWith('{')
+      if (!isCall && prompt.stopTriggers.some((s) => s && text.endsWith(s))) {
+        const trigger = prompt.stopTriggers.find((s) => s && text.endsWith(s))!
+        text = text.slice(0, -trigger.length)
+        stopReason = 'eos'
+        break
+      }
+      if (isCall && piece.includes('}') && isCompleteJson(text)) {
+        stopReason = 'complete'
+        break
+      }
+      if (tokens.length >= maxTokens) break
     }
-    if (model.isEogToken(out.token)) {
-      stopReason = 'eos'
-      break
-    }
-    const piece = detok(out.token)
-    const probs = (out as { probabilities?: Map<Token, number> }).probabilities
-    const trace: TokenTrace = {
-      token: out.token,
-      text: piece,
-      prob: out.confidence,
-      top: fullTrace ? topAlternatives(probs, input.topK ?? 5, detok) : [],
-      ...(fullTrace ? distributionStats(probs) : {})
-    }
-    tokens.push(trace)
-    text += piece
-    input.onToken?.(trace)
-    // a call is an answer that opens with '{' (the grammar lets text answers start with anything else)
-    const isCall = hasTools && text.trimStart().startsWith('{')
-    if (!isCall && prompt.stopTriggers.some((s) => s && text.endsWith(s))) {
-      const trigger = prompt.stopTriggers.find((s) => s && text.endsWith(s))!
-      text = text.slice(0, -trigger.length)
-      stopReason = 'eos'
-      break
-    }
-    if (isCall && piece.includes('}') && isCompleteJson(text)) {
-      stopReason = 'complete'
-      break
-    }
-    if (tokens.length >= maxTokens) break
+  } finally {
+    await iterator.return?.()
+    capture?.restore()
   }
-  await iterator.return?.()
   const textAnswer = !hasTools || (input.profile.allowText && !input.callOnly && !text.trimStart().startsWith('{'))
   const parsed = textAnswer ? { call: null, error: null } : parseCall(text, input.profile.tools)
   return {
@@ -150,11 +152,11 @@ export async function answerGrammar(model: LlamaModel, profile: PromptProfile, c
   return model.llama.createGrammar({ grammar, rootRuleName: 'root' })
 }
 
-function distributionStats(probs: Map<Token, number> | undefined): Pick<TokenTrace, 'entropy' | 'selfCertainty'> {
-  if (!probs) return {}
-  // the map holds the whole vocabulary; see uncertainty/math.ts distributionStats for the grammar case
-  const { entropy, selfCertainty } = fullDistributionStats(probs.values())
-  return selfCertainty === undefined ? { entropy } : { entropy, selfCertainty }
+/** The stats of the public full-vocabulary Map (only where the step capture is unavailable). */
+function mapStats(probs: Map<Token, number>, k: number) {
+  const flat: number[] = []
+  for (const [t, p] of probs) flat.push(t, p)
+  return flatDistributionStats(flat, k)
 }
 
 function isCompleteJson(text: string): boolean {

@@ -31,9 +31,11 @@ export async function respond(opts: {
   onToken?: (t: TokenTrace) => void
   demonstrations?: { input: string; output: string }[]
 }): Promise<Response> {
-  const answer = await answerQuery({ ...opts })
+  const rss = opts.settings.estimator === 'rss' && opts.profile.tools.length > 0
+  // the token estimators need each token's whole distribution (entropy, self-certainty); RSS only the top-k trace
+  const answer = await answerQuery({ ...opts, distribution: rss ? 'top' : 'full' })
   let uncertainty: UncertaintySummary
-  if (opts.settings.estimator === 'rss' && opts.profile.tools.length > 0) {
+  if (rss) {
     uncertainty = await rssUncertainty(opts, answer)
   } else {
     uncertainty = scoreTokens(opts.settings.estimator === 'self-certainty' ? 'self-certainty' : 'token-entropy', answer.tokens, opts.settings.tau)

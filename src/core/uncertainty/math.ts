@@ -99,3 +99,60 @@ export function distributionStats(probs: Iterable<number>): DistributionStats {
   if (support < 2) return { entropy: Math.max(0, h), support }
   return { entropy: h, selfCertainty: -logSum / support - Math.log(support), support }
 }
+
+export interface TokenProb {
+  token: number
+  prob: number
+}
+
+/** Keeps the `k` most probable entries seen so far (insertion into a short sorted list: O(V·k) worst case, O(V) typical). */
+function pushTop(top: TokenProb[], k: number, token: number, prob: number): void {
+  if (k <= 0 || (top.length === k && prob <= top[k - 1].prob)) return
+  let i = top.length === k ? k - 1 : top.length
+  if (top.length < k) top.push({ token, prob })
+  while (i > 0 && top[i - 1].prob < prob) {
+    top[i] = top[i - 1]
+    i--
+  }
+  top[i] = { token, prob }
+}
+
+/**
+ * distributionStats() and the top `k` tokens of a next-token distribution given as llama.cpp's flat
+ * [token, prob, token, prob, ...] array, in ONE pass and without building a Map of the vocabulary (at 128k-152k
+ * tokens the Map alone cost more than evaluating a small model's token).
+ */
+export function flatDistributionStats(flat: ArrayLike<number>, k: number): DistributionStats & { top: TokenProb[] } {
+  let h = 0
+  let logSum = 0
+  let support = 0
+  const top: TokenProb[] = []
+  for (let i = 1; i < flat.length; i += 2) {
+    const p = flat[i]
+    if (!(p > 0)) continue
+    const lp = Math.log(p)
+    h -= p * lp
+    logSum += lp
+    support++
+    pushTop(top, k, flat[i - 1], p)
+  }
+  if (support < 2) return { entropy: Math.max(0, h), support, top }
+  return { entropy: h, selfCertainty: -logSum / support - Math.log(support), support, top }
+}
+
+/**
+ * Probabilities of the top tokens from their logits (flat [token, logit, ...], any order) and llama.cpp's
+ * total logit weight Z = sum_j exp(l_j - max_j l_j) over the whole (grammar-masked) vocabulary:
+ * p_i = exp(l_i - max) / Z, exact without the rest of the distribution.
+ */
+export function topFromLogits(flat: ArrayLike<number>, totalLogitWeight: number, k: number): TokenProb[] {
+  let max = -Infinity
+  for (let i = 1; i < flat.length; i += 2) if (flat[i] > max) max = flat[i]
+  const top: TokenProb[] = []
+  if (!(totalLogitWeight > 0) || max === -Infinity) return top
+  for (let i = 1; i < flat.length; i += 2) {
+    const p = Math.exp(flat[i] - max) / totalLogitWeight
+    if (p > 0) pushTop(top, k, flat[i - 1], p)
+  }
+  return top
+}
