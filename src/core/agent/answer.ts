@@ -4,6 +4,7 @@ import type { ContextLease } from '../models/types'
 import { callSchema, chatHistory, parseCall, toolSystemPrompt, type PromptProfile, type Turn } from './prompt'
 import { schemaGrammar, schemaOrTextGrammar } from './schema-grammar'
 import { syncPrefix } from './sequence'
+import { exactText } from './template-text'
 import { chatWrapperFor } from './wrapper'
 import { flatDistributionStats } from '../uncertainty/math'
 import { captureSteps } from './step-capture'
@@ -44,7 +45,10 @@ export interface AnswerResult {
   stopReason: 'eos' | 'complete' | 'maxTokens' | 'cancelled'
 }
 
-/** The exact prompt text and tokens the model sees for a query (shared with uncertainty scoring). */
+/**
+ * The prompt the model sees for a query (shared with uncertainty scoring): its tokens, and its exact text
+ * (special tokens as the model writes them), which tokenizes back to the same tokens.
+ */
 export function renderPrompt(input: Pick<AnswerInput, 'lease' | 'profile' | 'history' | 'query' | 'demonstrations'>) {
   const { model } = input.lease
   const wrapper = chatWrapperFor(model)
@@ -53,7 +57,7 @@ export function renderPrompt(input: Pick<AnswerInput, 'lease' | 'profile' | 'his
   turns.push(...(input.history ?? []), { role: 'user', text: input.query })
   const state = wrapper.generateContextState({ chatHistory: chatHistory(toolSystemPrompt(input.profile), turns) })
   const tokens = state.contextText.tokenize(model.tokenizer)
-  return { text: state.contextText.toString(), tokens, stopTriggers: state.stopGenerationTriggers.map((t) => t.toString()) }
+  return { text: exactText(model, state.contextText), tokens, stopTriggers: state.stopGenerationTriggers.map((t) => exactText(model, t)) }
 }
 
 /**

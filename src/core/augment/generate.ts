@@ -4,6 +4,7 @@ import type { AgentProfile, Settings, ToolCall } from '../contract'
 import { callSchema, chatHistory } from '../agent/prompt'
 import { schemaGrammar } from '../agent/schema-grammar'
 import { syncPrefix } from '../agent/sequence'
+import { exactText } from '../agent/template-text'
 import type { ContextLease } from '../models/types'
 import { postChatCompletion } from './http-teacher'
 import type { Candidate } from './validate'
@@ -61,7 +62,7 @@ export async function generateWithModel(
     if (n >= opts.maxTokens) break
   }
   await it.return?.()
-  return { prompt: state.contextText.toString(), raw }
+  return { prompt: exactText(model, state.contextText), raw }
 }
 
 /** A teacher behind an OpenAI-compatible endpoint writes the pairs (TT-D). The key is sent, never stored. */
