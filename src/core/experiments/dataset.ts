@@ -4,6 +4,7 @@ import type { ToolCall, ToolDef } from '../contract'
 import { callText, type Turn } from '../agent/prompt'
 import { regularFileSize } from '../files'
 import { MAX_NESTING, nestingOver } from '../input-limits'
+import type { ScoreOptions } from './score'
 
 /** One JSONL file of a dataset at most (the whole text is parsed in memory). */
 const MAX_DATASET_BYTES = 256 * 2 ** 20
@@ -191,6 +192,6 @@ export function itemPrompt(item: DatasetItem): { systemPrompt: string; history: 
 }
 
 /** Scoring options that fit the item's source (see score.ts). */
-export function itemScoring(item: DatasetItem): { ordered: boolean; possible?: unknown } {
-  return { ordered: item.source === 'toolalpaca' || item.source === 'sealtools', possible: item.meta.bfcl_possible_answer }
+export function itemScoring(item: DatasetItem): ScoreOptions {
+  return { ordered: item.source === 'toolalpaca' || item.source === 'sealtools', possible: item.meta.bfcl_possible_answer, rules: item.source, tools: item.tools }
 }

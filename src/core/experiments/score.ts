@@ -1,4 +1,5 @@
-import type { ToolCall } from '../contract'
+import type { ToolCall, ToolDef } from '../contract'
+import { APIBANK_TEXT_FIELDS, bfclArgumentsProblem, pythonEqual, pythonStr, wordJaccard } from './benchmark-rules'
 
 /**
  * Exact-match scoring of tool calls against a dataset item's gold calls.
@@ -16,12 +17,20 @@ import type { ToolCall } from '../contract'
  *   acceptable value matches and an argument whose list holds "" may be omitted.
  * - Several calls: by default a multiset (any order, as BFCL's parallel items); `ordered` compares
  *   position by position (sequential gold such as ToolAlpaca's action lists).
+ * - `rules` names a benchmark whose own checker differs from the above (benchmark-rules.ts, docs/scoring.md):
+ *   'bfcl' (type check, strings without case/spaces/punctuation, required and unexpected parameters from the
+ *   tool's schema), 'sealtools' (Python str() equality), 'nexusraven' (Python equality: types strict, strings
+ *   exact), 'apibank' (free-text content fields by word overlap).
  */
 export interface ScoreOptions {
   strictTypes?: boolean
   ordered?: boolean
   /** BFCL possible answers, one entry per gold call */
   possible?: unknown
+  /** the benchmark whose checker's rules apply (its source name); others: the rules above */
+  rules?: string
+  /** the item's tools (BFCL's checker reads parameter types and the required set from them) */
+  tools?: ToolDef[]
 }
 
 export interface CallScore {
@@ -66,15 +75,23 @@ export function valuesEqual(a: unknown, b: unknown, strictTypes = false): boolea
 
 const unset = (v: unknown) => v === undefined || (typeof v === 'string' && v.trim() === '')
 
+/** Whether one argument value matches the gold one under the benchmark's rules. */
+function argumentEqual(key: string, p: unknown, g: unknown, strictTypes: boolean, rules?: string): boolean {
+  if (rules === 'sealtools') return pythonStr(p) === pythonStr(g)
+  if (rules === 'nexusraven') return pythonEqual(p, g)
+  if (rules === 'apibank' && APIBANK_TEXT_FIELDS.has(key) && typeof p === 'string' && typeof g === 'string') return wordJaccard(p, g) > 0.5
+  return valuesEqual(p, g, strictTypes)
+}
+
 /** Why `pred` does not match the gold arguments, or null when it does. */
-export function argumentsProblem(pred: Record<string, unknown>, gold: Record<string, unknown>, strictTypes = false): string | null {
+export function argumentsProblem(pred: Record<string, unknown>, gold: Record<string, unknown>, strictTypes = false, rules?: string): string | null {
   for (const k of new Set([...Object.keys(gold), ...Object.keys(pred)])) {
     const g = gold[k]
     const p = pred[k]
     if (unset(g) && unset(p)) continue
     if (unset(p)) return `argument ${k} is missing (expected ${show(g)})`
     if (unset(g)) return `argument ${k} is extra (got ${show(p)})`
-    if (!valuesEqual(p, g, strictTypes)) return `argument ${k}: expected ${show(g)}, got ${show(p)}`
+    if (!argumentEqual(k, p, g, strictTypes, rules)) return `argument ${k}: expected ${show(g)}, got ${show(p)}`
   }
   return null
 }
@@ -99,10 +116,12 @@ function altProblem(pred: Record<string, unknown>, args: Record<string, unknown[
   return null
 }
 
-function callProblem(pred: ToolCall, gold: Gold, strictTypes: boolean): string | null {
+function callProblem(pred: ToolCall, gold: Gold, strictTypes: boolean, opts: ScoreOptions): string | null {
   const name = gold.kind === 'call' ? gold.call.name : gold.alt.name
   if (pred.name !== name) return `called ${pred.name}, expected ${name}`
-  return gold.kind === 'call' ? argumentsProblem(pred.arguments ?? {}, gold.call.arguments ?? {}, strictTypes) : altProblem(pred.arguments ?? {}, gold.alt.args, strictTypes)
+  if (gold.kind === 'call') return argumentsProblem(pred.arguments ?? {}, gold.call.arguments ?? {}, strictTypes, opts.rules)
+  if (opts.rules === 'bfcl') return bfclArgumentsProblem(pred.arguments ?? {}, gold.alt.args, opts.tools?.find((t) => t.name === name))
+  return altProblem(pred.arguments ?? {}, gold.alt.args, strictTypes)
 }
 
 /** Reads BFCL's possible answers; null when absent or not in the expected shape. */
@@ -143,7 +162,7 @@ export function scoreCalls(predicted: ToolCall[], expected: ToolCall[], opts: Sc
   const alts = parsePossible(opts.possible)
   const gold: Gold[] = alts && alts.length === expected.length ? alts.map((alt) => ({ kind: 'alt', alt })) : expected.map((call) => ({ kind: 'call', call }))
   const goldName = (g: Gold) => (g.kind === 'call' ? g.call.name : g.alt.name)
-  const problems = predicted.map((p) => gold.map((g) => callProblem(p, g, strict)))
+  const problems = predicted.map((p) => gold.map((g) => callProblem(p, g, strict, opts)))
   const ok = (i: number, j: number) => problems[i][j] === null && (!opts.ordered || i === j)
   const matched = maxMatching(predicted.length, gold.length, ok)
   const exact = matched === gold.length && predicted.length === gold.length
