@@ -10,7 +10,9 @@ import { ensureVocabFile, writeDemoModel } from './demo-model'
 import { describeProgress, downloadFile, hfUrl } from './download'
 import { checkTensorExtents, readGgufHeader } from './gguf-read'
 import { GgufError, metaString } from './gguf-types'
+import { hyperparameterProblem } from './hparams'
 import { deletableModelFile } from './owned-file'
+import { chatTemplateProblem } from './template-check'
 import { modelsRepo } from './repo'
 
 export function modelsHandlers(s: Services): Partial<Handlers> {
@@ -30,6 +32,10 @@ export function modelsHandlers(s: Services): Partial<Handlers> {
     const problem = checkTensorExtents(header)
     if (problem) throw new UserError(`${basename(path)} is damaged: ${problem}.`, 'bad_gguf')
     if (metaString(header, 'general.type') === 'adapter') throw new UserError(`${basename(path)} is a LoRA adapter, not a model: import it from Experiments > Adapters.`, 'bad_gguf')
+    const insane = hyperparameterProblem(header)
+    if (insane) throw new UserError(`${basename(path)} cannot be used: ${insane}. The file is damaged or was converted wrongly; get the model again from its source.`, 'bad_gguf')
+    const template = await chatTemplateProblem(header)
+    if (template) throw new UserError(`${basename(path)} cannot be used: ${template}. Its chat template is broken or hostile; get the model from another source.`, 'bad_template')
     const m = await modelsRepo.add(s.db, {
       name: name ?? metaString(header, 'general.name') ?? basename(path, '.gguf'),
       path,

@@ -6,7 +6,9 @@ import { checkAdapter } from './adapter-check'
 import { checkTensorExtents, readGgufHeader } from './gguf-read'
 import { GgufError, metaString, type GgufHeader } from './gguf-types'
 import { cpuFallbackReason, probeGpu } from './gpu-reason'
+import { hyperparameterProblem } from './hparams'
 import { isKnownArchitecture } from './llama-archs'
+import { chatTemplateProblem } from './template-check'
 import { explainMemoryError, isMemoryError } from './memory'
 import type { ContextLease, LoraRef, ModelHost } from './types'
 
@@ -136,6 +138,10 @@ export function createModelHost(options: HostOptions = {}): ModelHost {
             'unsupported_arch'
           )
         }
+        const insane = hyperparameterProblem(header)
+        if (insane) throw new UserError(`${path} cannot be loaded: ${insane}. The file is damaged or was converted wrongly; get the model again from its source.`, 'bad_gguf')
+        const template = await chatTemplateProblem(header)
+        if (template) throw new UserError(`${path} cannot be loaded: ${template}. Its chat template is broken or hostile; get the model from another source.`, 'bad_template')
         if (current) {
           await current.context?.dispose()
           await current.model.dispose()

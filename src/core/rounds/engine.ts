@@ -1,7 +1,8 @@
 import type { RoundStage, RoundStatus, Settings } from '../contract'
-import { isAbort, toWireError } from '../errors'
-import type { JobHandle } from '../jobs/types'
+import { isAbort, toWireError, UserError } from '../errors'
+import type { JobHandle, JobManager } from '../jobs/types'
 import type { Services } from '../services'
+import type { Db } from '../storage/types'
 import { noValidExamplesMessage } from './outcome'
 import { roundProgress } from './progress'
 import { roundsRepo, type RoundPatch } from './repo'
@@ -89,7 +90,51 @@ export async function runRound(s: Services, roundId: string, roundJob: JobHandle
   }
 }
 
-/** Starts (or continues) a round as a job. */
-export function startRoundJob(s: Services, roundId: string, label = 'Self-improvement round'): string {
-  return s.jobs.start('round', label, (job) => runRound(s, roundId, job)).id
+/** The running job of each round, per engine (keyed by its job manager). */
+const activeJobs = new WeakMap<JobManager, Map<string, string>>()
+const active = (s: Services) => {
+  let m = activeJobs.get(s.jobs)
+  if (!m) activeJobs.set(s.jobs, (m = new Map()))
+  return m
+}
+
+/** The id of the job running this round in this engine, if any. */
+export function roundJobId(s: Services, roundId: string): string | undefined {
+  return active(s).get(roundId)
+}
+
+export interface StartRoundOptions {
+  /** the statuses the round may be continued from; checked and changed to 'running' in one transaction */
+  from?: RoundStatus[]
+  /** extra writes in the same transaction as the claim (e.g. resetting the stage of a retry) */
+  prepare?: (tx: Db, status: RoundStatus) => Promise<void>
+  label?: string
+}
+
+/**
+ * Starts (or continues) a round as a job. One job per round, enforced here: the round is claimed in one
+ * transaction (its status must be one of `from`, and becomes 'running'), so of concurrent callers (two
+ * resumes, three approvals of the last pending pairs) one starts a job and the others are refused.
+ */
+export async function startRoundJob(s: Services, roundId: string, opts: StartRoundOptions = {}): Promise<string> {
+  const busy = (jobId?: string) => new UserError(`This round is already running${jobId ? ` (job ${jobId})` : ''}: wait for it to finish or cancel it first.`, 'busy')
+  const running = active(s).get(roundId)
+  if (running) throw busy(running)
+  await s.db.transaction(async (tx) => {
+    const r = await tx.get<{ status: RoundStatus }>('SELECT status FROM rounds WHERE id = ?', [roundId])
+    if (!r) throw new UserError('No such round.', 'not_found')
+    if (opts.from && !opts.from.includes(r.status)) {
+      if (r.status === 'running' || r.status === 'training') throw busy(active(s).get(roundId))
+      throw new UserError(`A ${r.status.replace(/_/g, ' ')} round cannot be continued.`, 'invalid_state')
+    }
+    await opts.prepare?.(tx, r.status)
+    await tx.run("UPDATE rounds SET status = 'running', updated_at = ? WHERE id = ? AND status != 'training'", [Date.now(), roundId])
+  })
+  if (active(s).has(roundId)) throw busy(active(s).get(roundId))
+  const { id, done } = s.jobs.start('round', opts.label ?? 'Self-improvement round', (job) => runRound(s, roundId, job))
+  active(s).set(roundId, id)
+  void done.catch(() => undefined).finally(() => {
+    if (active(s).get(roundId) === id) active(s).delete(roundId)
+  })
+  return id
 }

@@ -23,7 +23,11 @@ export function roundsHandlers(s: Services): Partial<Handlers> {
     s.events.emit({ type: 'review.changed', pending: await pending() })
     for (const id of new Set(roundIds)) {
       const r = await roundsRepo.get(s.db, id)
-      if (r?.status === 'awaiting_review' && !(await roundsRepo.examples(s.db, id)).some((e) => e.status === 'pending')) startRoundJob(s, id)
+      if (r?.status !== 'awaiting_review' || (await roundsRepo.examples(s.db, id)).some((e) => e.status === 'pending')) continue
+      // concurrent decisions on the last pending pairs: the first continues the round, the others find it claimed
+      await startRoundJob(s, id, { from: ['awaiting_review'] }).catch((err: unknown) => {
+        if (!(err instanceof UserError && (err.code === 'busy' || err.code === 'invalid_state'))) throw err
+      })
     }
   }
 
@@ -43,11 +47,18 @@ export function roundsHandlers(s: Services): Partial<Handlers> {
     'rounds.resume': async ({ id }) => {
       const r = await roundsRepo.get(s.db, id)
       if (!r) throw new UserError('No such round.', 'not_found')
-      if (!['interrupted', 'failed', 'awaiting_review', 'no_valid_examples'].includes(r.status)) throw new UserError(`A ${r.status} round cannot be resumed.`, 'invalid_state')
-      if (r.status === 'no_valid_examples' && !(await roundsRepo.examples(s.db, id)).some((e) => e.status === 'approved' || e.status === 'pending')) {
-        await roundsRepo.update(s.db, id, { stage: 'augmentation' }) // retry: write new examples (the old ones stay on record)
-      }
-      return { jobId: startRoundJob(s, id) }
+      const jobId = await startRoundJob(s, id, {
+        from: ['interrupted', 'failed', 'awaiting_review', 'no_valid_examples'],
+        prepare: async (tx, status) => {
+          if (status === 'no_valid_examples' && !(await roundsRepo.examples(tx, id)).some((e) => e.status === 'approved' || e.status === 'pending')) {
+            await roundsRepo.update(tx, id, { stage: 'augmentation' }) // retry: write new examples (the old ones stay on record)
+          }
+        }
+      }).catch((err: unknown) => {
+        if (err instanceof UserError && err.code === 'invalid_state') throw new UserError(`A ${r.status.replace(/_/g, ' ')} round cannot be resumed.`, 'invalid_state')
+        throw err
+      })
+      return { jobId }
     },
     'rounds.discard': async ({ id }) => {
       const r = await roundsRepo.get(s.db, id)

@@ -33,6 +33,8 @@ export async function startRoundForMessage(s: Services, messageId: string): Prom
   if (!loaded) throw new UserError('No model is loaded: load one in Models first.', 'no_model')
   const settings = await s.settings.get()
   const round = await s.db.transaction(async (tx) => {
+    // checked again inside the transaction: of two concurrent starts for one answer, the second sees the first's round
+    if ((await chatRepo.getMessage(tx, messageId))?.roundId) throw new UserError('This answer already has a round: see Rounds.', 'exists')
     const r = await roundsRepo.create(tx, {
       conversationId: msg.conversationId, messageId, profileId: conv?.profileId ?? null,
       profile, modelId: loaded.modelId,
@@ -45,7 +47,7 @@ export async function startRoundForMessage(s: Services, messageId: string): Prom
     await chatRepo.setMessageRound(tx, messageId, r.id)
     return r
   })
-  return { roundId: round.id, jobId: startRoundJob(s, round.id) }
+  return { roundId: round.id, jobId: await startRoundJob(s, round.id) }
 }
 
 /** A round for a free query (CLI, experiments): starts from the uncertainty stage. */
@@ -58,5 +60,5 @@ export async function startRoundForQuery(s: Services, query: string, profileId: 
     conversationId: null, messageId: null, profileId, profile,
     modelId: loaded.modelId, query, history: [], mode: settings.adaptationMode, teacher: teacherLabel(settings.teacher)
   })
-  return { roundId: r.id, jobId: startRoundJob(s, r.id) }
+  return { roundId: r.id, jobId: await startRoundJob(s, r.id) }
 }
