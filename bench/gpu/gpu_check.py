@@ -41,9 +41,10 @@ PEFT_CANDIDATES = [os.path.join(os.path.dirname(REPO), "shared", "bench", "peft_
 
 SHAPES = {
     # Qwen2.5-1.5B layer shapes (dim, layers, heads, kv heads, FFN); vocabulary 32,000 (llama-spm)
-    "qwen1.5b": {"dim": 1536, "layers": 28, "heads": 12, "kvHeads": 2, "ffn": 8960},
-    # the dry run's: widths that k-quants accept (multiples of 256), cheap on 2 CPU cores
-    "tiny": {"dim": 256, "layers": 2, "heads": 4, "kvHeads": 2, "ffn": 512},
+    "qwen1.5b": {"dim": 1536, "layers": 28, "heads": 12, "kvHeads": 2, "ffn": 8960, "vocab": 32000},
+    # the dry run's: widths that k-quants accept (multiples of 256), and the vocabulary cut to its first 4,096
+    # tokens (the output layer dominates a tiny model's step), cheap on 2 shared CPU cores
+    "tiny": {"dim": 256, "layers": 2, "heads": 4, "kvHeads": 2, "ffn": 512, "vocab": 4096},
 }
 BASES = [("F32", None), ("Q8_0", "q8_0"), ("Q4_K_M", "q4_k_m")]
 
@@ -216,9 +217,9 @@ def run(args):
     budget = args.budget_s or (float("inf") if dry else 450.0)
     shape_name = args.shape or ("tiny" if dry else "qwen1.5b")
     args.throughput_epochs = args.throughput_epochs or (3 if dry else 10)
-    shape = dict(SHAPES[shape_name], name=shape_name, vocab=32000)
+    shape = dict(SHAPES[shape_name], name=shape_name)
     n_ex, n_tok, epochs = 5, 300, 3
-    examples = jobs.make_examples(n_ex, n_tok)
+    examples = jobs.make_examples(n_ex, n_tok, vocab=shape["vocab"])
     check_examples = examples[: args.check_examples]
     results = {
         "check": "gpu-check",
@@ -270,13 +271,13 @@ def run(args):
         vocab = os.path.join(src, "llama.cpp", VOCAB)
         models = os.path.join(WORK, "models")
         os.makedirs(models, exist_ok=True)
-        key = "{name}-{dim}x{layers}-h{heads}-kv{kvHeads}-f{ffn}".format(**shape)
+        key = "{name}-{dim}x{layers}-h{heads}-kv{kvHeads}-f{ffn}-v{vocab}".format(**shape)
         f32_path = os.path.join(models, f"{key}-F32.gguf")
         gen = None
         if not os.path.exists(f32_path):
             # written while the trainer builds (one core; the build has the others)
             gen = subprocess.Popen([sys.executable, os.path.join(HERE, "make_model.py"), gguf_py, vocab, f32_path + ".tmp",
-                                    "{dim},{layers},{heads},{kvHeads},{ffn}".format(**shape)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                                    "{dim},{layers},{heads},{kvHeads},{ffn}".format(**shape), str(shape["vocab"])], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             log(f"model: generating {os.path.basename(f32_path)} in the background")
         log("build: configuring and building the trainer" + (" (CUDA, sm_90, GGML_CUDA_FA=OFF)" if not dry else " (CPU)"))
         trainer, quantize = step("build", lambda: build(log, src, not dry, out_dir))

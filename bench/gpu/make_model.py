@@ -1,9 +1,10 @@
 """Writes a llama-architecture GGUF with given layer shapes and random F32 weights, for the GPU check.
 
-Usage: make_model.py GGUF_PY_DIR VOCAB_GGUF OUT.gguf dim,layers,heads,kv_heads,ffn [seed]
+Usage: make_model.py GGUF_PY_DIR VOCAB_GGUF OUT.gguf dim,layers,heads,kv_heads,ffn [n_vocab]
   Qwen2.5-1.5B layer shapes: 1536,28,12,2,8960 (untied output, no attention bias: the llama graph).
 The tokenizer (32,000-token SentencePiece vocabulary) is copied from VOCAB_GGUF (llama.cpp's
-models/ggml-vocab-llama-spm.gguf). Block weights are N(0, 0.02); the output projection is N(0, 0.05), so the
+models/ggml-vocab-llama-spm.gguf); n_vocab keeps only its first n tokens (the control and byte tokens come
+first), which makes the output layer of a tiny CPU model cheap. Block weights are N(0, 0.02); the output projection is N(0, 0.05), so the
 logits spread over a few units and the first-step loss depends on the whole forward pass (a near-uniform
 output would make a CPU/GPU loss comparison pass whatever the layers computed).
 """
@@ -26,12 +27,16 @@ def tokenizer_fields(gguf, vocab_path):
     return tokens, scores, types
 
 
-def write_model(gguf, vocab_path, out_path, dim, n_layer, n_head, n_kv, ffn, seed=0, out_scale=0.05):
+def write_model(gguf, vocab_path, out_path, dim, n_layer, n_head, n_kv, ffn, n_vocab=None, seed=0, out_scale=0.05):
     if dim % n_head or n_head % n_kv:
         raise ValueError(f"dim {dim} must be a multiple of heads {n_head}, and heads of kv heads {n_kv}")
     head_dim = dim // n_head
     kv_dim = n_kv * head_dim
     tokens, scores, types = tokenizer_fields(gguf, vocab_path)
+    if n_vocab:
+        if not 259 <= n_vocab <= len(tokens):
+            raise ValueError(f"n_vocab must be between 259 (control + byte tokens) and {len(tokens)}")
+        tokens, scores, types = tokens[:n_vocab], scores[:n_vocab], types[:n_vocab]
     n_vocab = len(tokens)
     rng = np.random.default_rng(seed)
 
@@ -96,9 +101,8 @@ def main(argv):
     import gguf
 
     dim, n_layer, n_head, n_kv, ffn = (int(x) for x in argv[4].split(","))
-    seed = int(argv[5]) if len(argv) > 5 else 0
     t0 = time.time()
-    n_vocab = write_model(gguf, argv[2], argv[3], dim, n_layer, n_head, n_kv, ffn, seed)
+    n_vocab = write_model(gguf, argv[2], argv[3], dim, n_layer, n_head, n_kv, ffn, int(argv[5]) if len(argv) > 5 else None)
     print(f"wrote {argv[3]} ({n_layer} x {dim}, FFN {ffn}, {n_vocab} vocab) in {time.time() - t0:.1f} s", flush=True)
 
 

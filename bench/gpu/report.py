@@ -103,6 +103,8 @@ def markdown(results):
         if dry and v["pass"] is not None and not v["target"].startswith("first-step loss"):
             res += " (CPU dry run: not the target's machine)"
         lines.append(f"| {v['target']} | {v['base']} | {_f(v['value'], '{:.3g}')} | {v['limit']} | {res} |")
+    if results.get("notes"):
+        lines.append("")
     for n in results.get("notes") or []:
         lines.append(f"- {n}")
     timings = results.get("timings") or {}

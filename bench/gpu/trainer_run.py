@@ -79,6 +79,11 @@ def summarize(started, done, progress, wall_s):
     }
 
 
+def _meaningful(stderr):
+    """The trainer's stderr without llama.cpp's loading dots."""
+    return "\n".join(l for l in stderr.splitlines() if l.strip(" .")).strip()
+
+
 def run_once(trainer, job, env=None, timeout=None, log=None):
     """One process, one job (the job file is written beside the adapter). Wall time includes process start."""
     fd, path = tempfile.mkstemp(suffix=".json", prefix="job-", dir=os.path.dirname(job["out"]) or None)
@@ -97,8 +102,8 @@ def run_once(trainer, job, env=None, timeout=None, log=None):
         finally:
             err = proc.stderr.read()
             proc.wait(timeout=timeout)
-            if log and err.strip():
-                log(err.strip()[-4000:])
+            if log and _meaningful(err):
+                log(_meaningful(err)[-4000:])
         wall = time.monotonic() - t0
         if proc.returncode != 0:
             raise TrainerError(f"the trainer exited with {proc.returncode}: {err.strip()[-1500:]}")
@@ -139,7 +144,7 @@ class Worker:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        err = self.stderr().strip()
+        err = _meaningful(self.stderr())
         if self.log and err:
             self.log(err[-4000:])
         self._err.close()

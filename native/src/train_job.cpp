@@ -130,6 +130,10 @@ bool ensure_base(const Job & job, BaseModel & base) {
     const std::string load_path = training_base(job, gpu_dev, base.base_copy); // F32 copy or refusal, see f32_copy.h
     if (g_cancel) fail("cancelled", "training was cancelled", 130);
     llama_model_params mp = llama_model_default_params();
+    // Training needs the backward pass through the frozen weights (OUT_PROD). ggml-cpu's repacked weight layouts
+    // (CPU_REPACK: Q4_0, Q4_K, IQ4_NL, ...) serve only the forward matmul, and the scheduler aborts on an op that
+    // no buffer type can run (GGML_ASSERT(*cur_backend_id != -1), seen with a Q4_K_M base on the CPU).
+    mp.use_extra_bufts = false;
     mp.n_gpu_layers = base.gpu.empty() ? 0 : (job.gpu_layers < 0 ? 999 : job.gpu_layers);
     base.model = llama_model_load_from_file(load_path.c_str(), mp);
     if (!base.model) fail("model_load", "could not load the base model " + job.model + " (corrupt file, unsupported architecture, or not enough memory)");
