@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { z } from 'zod'
 import { chatHandlers } from './chat/handlers'
 import { methods, type CallContext, type EngineEvent, type Handlers, type Input, type MethodName, type Output } from './contract'
+import { removeLeftoverPartials } from './atomic-file'
 import { UserError } from './errors'
 import { MAX_NESTING, nestingOver } from './input-limits'
 import { createEventBus } from './events'
@@ -10,6 +11,7 @@ import { experimentsHandlers } from './experiments/handlers'
 import { createJobManager } from './jobs/jobs'
 import { createModelHost } from './models/host'
 import { modelsHandlers } from './models/handlers'
+import { stopRoundEndRetries } from './rounds/end-journal'
 import { roundsHandlers, roundsStartup } from './rounds/handlers'
 import { createSettingsStore } from './settings/settings'
 import type { EngineOptions, HandlerFactory, Paths, Services, Trainer } from './services'
@@ -58,6 +60,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const paths = dataPaths(options.dataDir)
   const events = createEventBus()
   const db = await openDb(paths.dbFile, allMigrations)
+  removeLeftoverPartials([paths.modelsDir, paths.adaptersDir, paths.exportsDir]) // a crash or full disk mid-write
   const settings = createSettingsStore(db, events)
   const host = createModelHost({ gpu: options.gpu ?? 'auto', threads: options.threads, defaultContextSize: async () => (await settings.get()).contextSize })
   const trainer = createTrainer(options)
@@ -86,6 +89,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     async close() {
       for (const j of services.jobs.list()) if (j.status === 'running') services.jobs.cancel(j.id)
       await trainer.dispose()
+      stopRoundEndRetries(services)
       await host.dispose()
       await db.close()
     }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
-import { copyFile, mkdir, stat, writeFile } from 'node:fs/promises'
+import { mkdir, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
+import { copyFileAtomic, writeFileAtomic } from '../atomic-file'
 import type { AdapterInfo } from '../contract'
 import { UserError } from '../errors'
 import { checkAdapter } from '../models/adapter-check'
@@ -21,7 +22,7 @@ export async function exportAdapter(s: Services, roundId: string, path: string):
   if (!existsSync(src)) throw new UserError('The adapter file of this round was removed (adapters are discarded unless kept): keep the adapter of a round to export it.', 'not_found')
   const dest = path.endsWith('.gguf') ? path : `${path}.gguf`
   await mkdir(dirname(dest), { recursive: true })
-  await copyFile(src, dest)
+  await copyFileAtomic(src, dest)
   const run = await s.db.get<{ run_id: string; method: string; exact: number; item_idx: number; tau: number; seed: number }>(
     'SELECT run_id, method, exact, item_idx, tau, seed FROM run_items WHERE round_id = ?', [roundId]
   )
@@ -36,7 +37,7 @@ export async function exportAdapter(s: Services, roundId: string, path: string):
     adapterFile: basename(dest),
     experiment: run ? { runId: run.run_id, method: run.method, exact: !!run.exact, baselineExact: base ? !!base.exact : null } : null
   })
-  await writeFile(cardPath, card)
+  await writeFileAtomic(cardPath, card)
   return { path: dest, cardPath }
 }
 
@@ -51,7 +52,7 @@ export async function importAdapter(s: Services, path: string, name?: string): P
   const header = await readGgufHeader(path)
   const id = newId('adapter')
   const dest = join(s.paths.adaptersDir, `imported-${id}.gguf`)
-  await copyFile(path, dest)
+  await copyFileAtomic(path, dest)
   const info: AdapterInfo = {
     id, name: name ?? metaString(header, 'general.name') ?? basename(path, '.gguf'), path: dest, sourcePath: path, modelId: loaded.modelId,
     architecture: metaString(header, 'general.architecture'), sizeBytes: (await stat(dest)).size, createdAt: Date.now()

@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
+import { writeFileAtomic } from '../atomic-file'
 import { dirname } from 'node:path'
 import type { AgentProfile, Example } from '../contract'
 import { toExample } from '../rounds/repo'
@@ -61,6 +62,6 @@ export async function approvedPairs(db: Db, roundIds?: string[]): Promise<Export
 export async function writePairs(path: string, pairs: ExportPair[], format: 'openai' | 'sharegpt'): Promise<number> {
   const conv = format === 'openai' ? toOpenAI : toShareGPT
   await mkdir(dirname(path), { recursive: true })
-  await writeFile(path, pairs.map((p) => JSON.stringify(conv(p))).join('\n') + (pairs.length ? '\n' : ''))
+  await writeFileAtomic(path, pairs.map((p) => JSON.stringify(conv(p))).join('\n') + (pairs.length ? '\n' : ''))
   return pairs.length
 }

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync }
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
+import { writeAtomically } from '../atomic-file'
 import { readGgufHeader } from './gguf-read'
 import { GGML_TYPE, type GgufKv } from './gguf-types'
 import { kv, writeGguf, type GgufTensorData } from './gguf-write'
@@ -148,7 +149,5 @@ export async function writeDemoModel(outPath: string, vocabFile: string, shape: 
     )
   }
   mkdirSync(dirname(outPath), { recursive: true })
-  const tmp = `${outPath}.${process.pid}.tmp`
-  await writeGguf(tmp, meta, tensors)
-  renameSync(tmp, outPath)
+  await writeAtomically(outPath, (tmp) => writeGguf(tmp, meta, tensors))
 }

@@ -5,6 +5,7 @@ import type { Services } from '../services'
 import type { Db } from '../storage/types'
 import { noValidExamplesMessage } from './outcome'
 import { roundProgress } from './progress'
+import { writeRoundEnd } from './end-journal'
 import { roundsRepo, type RoundPatch } from './repo'
 import { answerStage, augmentationStage, trainingExamples, trainingStage, uncertaintyStage } from './stages'
 
@@ -79,13 +80,15 @@ export async function runRound(s: Services, roundId: string, roundJob: JobHandle
     job.stageChanged()
     const cancelled = job.signal.aborted || isAbort(err)
     const training = (err as { training?: RoundPatch['training'] }).training
-    await roundsRepo.update(s.db, roundId, {
+    const end: RoundPatch = {
       status: cancelled ? 'interrupted' : 'failed',
       error: cancelled ? 'cancelled: resume to continue from the last completed stage' : toWireError(err).message,
       ...(training ? { training } : {})
-    })
-    round = await load()
-    s.events.emit({ type: 'round.update', roundId, status: round.status, stage: round.stage, detail: round.error ?? undefined })
+    }
+    // a full disk can refuse this write too: then it is retried until space returns, and journaled for the next start
+    const saved = await writeRoundEnd(s, roundId, { ...end, stage: round.stage })
+    const note = saved ? '' : ' (not saved yet: the disk is full; it is saved when space returns or at the next start)'
+    s.events.emit({ type: 'round.update', roundId, status: end.status!, stage: round.stage, detail: `${end.error}${note}` })
     throw err
   }
 }

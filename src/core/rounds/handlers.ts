@@ -5,12 +5,14 @@ import { pairProblem } from '../augment/validate'
 import { setRoundStarter } from '../chat/handlers'
 import { UserError } from '../errors'
 import type { Services } from '../services'
+import { applyRoundEndJournal } from './end-journal'
 import { startRoundJob } from './engine'
 import { roundsRepo } from './repo'
 import { startRoundForMessage, startRoundForQuery } from './start'
 
 /** On engine start: rounds that were running when the app stopped become interrupted (resumable). */
 export async function roundsStartup(s: Services): Promise<void> {
+  await applyRoundEndJournal(s)
   await roundsRepo.markInterrupted(s.db)
   setRoundStarter((svc, messageId) => startRoundForMessage(svc, messageId))
 }
