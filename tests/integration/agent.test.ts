@@ -5,7 +5,7 @@ import { captureSteps } from '../../src/core/agent/step-capture'
 import type { ContextLease } from '../../src/core/models/types'
 import { benchRss } from '../../src/core/uncertainty/bench'
 import { distributionStats } from '../../src/core/uncertainty/math'
-import { rssCandidates, scoreRss, TEXT_CANDIDATE } from '../../src/core/uncertainty/rss'
+import { candidateTokens, rssCandidates, scoreRss, TEXT_CANDIDATE } from '../../src/core/uncertainty/rss'
 import { distinctCalls, sampleCalls } from '../../src/core/uncertainty/samples'
 import { respond } from '../../src/core/chat/respond'
 import { callText, parseCall } from '../../src/core/agent/prompt'
@@ -130,7 +130,8 @@ describe('agent answering and uncertainty on a generated model', () => {
   for (const normalize of ['sum', 'mean'] as const) {
     it(`RSS with the prompt's KV cache reused equals independent full evaluations (${normalize})`, async () => {
       const prompt = renderPrompt({ lease, profile, query })
-      const cands = rssCandidates(profile).texts.map((t) => model.tokenize(t, false, 'trimLeadingSpace'))
+      const all = rssCandidates(profile)
+      const cands = all.texts.map((t, i) => candidateTokens(model, t, all.cover[i]))
       const reference: number[] = []
       for (const c of cands) {
         const nll = await answerNll(lease.sequence, [...prompt.tokens, ...c], [...prompt.tokens.map(() => 0), ...c.map(() => 1)])

@@ -26,9 +26,10 @@ describe('RSS candidates from sampled calls', () => {
   it('labels tool names first, then the sampled calls; tools can be left out', () => {
     const extra = ['{"name":"set_timer","arguments":{"minutes":5}}']
     expect(rssCandidates(profile, extra)).toEqual({
-      texts: ['{"name":"get_weather"', '{"name":"set_timer"', extra[0]],
-      labels: ['get_weather', 'set_timer', `sample 1: ${extra[0]}`]
+      texts: ['{"name":"get_weather","arguments":', '{"name":"set_timer","arguments":', extra[0]],
+      labels: ['get_weather', 'set_timer', `sample 1: ${extra[0]}`],
+      cover: ['{"name":"get_weather"'.length, '{"name":"set_timer"'.length, extra[0].length]
     })
-    expect(rssCandidates(profile, extra, false)).toEqual({ texts: extra, labels: [`sample 1: ${extra[0]}`] })
+    expect(rssCandidates(profile, extra, false)).toEqual({ texts: extra, labels: [`sample 1: ${extra[0]}`], cover: [extra[0].length] })
   })
 })

@@ -4,7 +4,7 @@ import { renderPrompt } from '../agent/answer'
 import type { PromptProfile, Turn } from '../agent/prompt'
 import { truncateTo } from '../agent/sequence'
 import { sequenceLogProb } from './math'
-import { logProbFrom, rssCandidates, scoreNext, scoreRss, type NextScore } from './rss'
+import { candidateTokens, logProbFrom, rssCandidates, scoreNext, scoreRss, type NextScore } from './rss'
 
 export interface RssBench {
   /** RSS as chat runs it: the prompt already in the KV cache (it was just answered), median of `repeats` */
@@ -61,7 +61,8 @@ export async function benchRss(
     warm.push(performance.now() - t0)
   }
   warm.sort((a, b) => a - b)
-  const candTokens = rssCandidates(profile).texts.map((t) => lease.model.tokenize(t, false, 'trimLeadingSpace'))
+  const cands = rssCandidates(profile)
+  const candTokens = cands.texts.map((t, i) => candidateTokens(lease.model, t, cands.cover[i]))
   t0 = performance.now()
   const naive = await independentLogProbs(lease, prompt.tokens, candTokens, normalize)
   const naiveMs = performance.now() - t0

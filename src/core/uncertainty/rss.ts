@@ -1,4 +1,4 @@
-import type { Token } from 'node-llama-cpp'
+import type { LlamaModel, Token } from 'node-llama-cpp'
 import type { AgentProfile, UncertaintySummary } from '../contract'
 import type { ContextLease } from '../models/types'
 import { renderPrompt } from '../agent/answer'
@@ -22,13 +22,35 @@ export interface RssInput {
 /** The label of the "answer in plain text" action of profiles that allow text */
 export const TEXT_CANDIDATE = '(plain text answer)'
 
-/** The candidate actions RSS scores: the call prefix of each tool name (unless excluded), then any extra full calls. */
-export function rssCandidates(profile: Pick<AgentProfile, 'tools'>, extra: string[] = [], includeTools = true): { texts: string[]; labels: string[] } {
+/** What every call continues with after the tool's name (the grammar writes compact JSON, name first) */
+export const AFTER_NAME = '","arguments":'
+
+/**
+ * The candidate actions RSS scores: each tool of the profile (unless excluded), then any extra full calls.
+ * A tool's candidate is its call's opening `{"name":"<tool>"` followed by what every real call continues
+ * with; `cover` is how much of the text the scored tokens must cover (up to the name's closing quote).
+ */
+export function rssCandidates(profile: Pick<AgentProfile, 'tools'>, extra: string[] = [], includeTools = true): { texts: string[]; labels: string[]; cover: number[] } {
   const names = includeTools ? profile.tools.map((t) => t.name) : []
   return {
-    texts: names.map((name) => `${CALL_PREFIX}${name}"`).concat(extra),
-    labels: names.concat(extra.map((c, i) => `sample ${i + 1}: ${c}`))
+    texts: names.map((name) => `${CALL_PREFIX}${name}${AFTER_NAME}`).concat(extra),
+    labels: names.concat(extra.map((c, i) => `sample ${i + 1}: ${c}`)),
+    cover: names.map((name) => `${CALL_PREFIX}${name}"`.length).concat(extra.map((c) => c.length))
   }
+}
+
+/**
+ * The tokens a candidate is scored on: the text tokenized as a whole (so they are the tokens of a real call
+ * that goes on the same way), cut after the first token that reaches `cover` characters. In BPE vocabularies
+ * the name's closing quote merges with what follows (`","`): scoring a lone `"` instead would score a token
+ * the model never writes there, and that one unlikely token would decide the margin.
+ */
+export function candidateTokens(model: LlamaModel, text: string, cover: number): Token[] {
+  const tokens = model.tokenize(text, false, 'trimLeadingSpace')
+  for (let i = 0; i < tokens.length; i++) {
+    if (model.detokenize(tokens.slice(0, i + 1), false).trimStart().length >= cover) return tokens.slice(0, i + 1)
+  }
+  return tokens
 }
 
 /**
@@ -52,7 +74,8 @@ export function logProbFrom(next: NextScore, token: Token): number {
 }
 
 /**
- * RSS margin over the profile's tools: l_n = log P('{"name":"<tool>"' | prompt). The prompt (and the
+ * RSS margin over the profile's tools: l_n = log P(the tokens of '{"name":"<tool>","arguments":' up to the one
+ * holding the name's closing quote | prompt). The prompt (and the
  * part of the call prefix all candidates share) is evaluated ONCE; each candidate then costs only its own
  * few tokens, after which the sequence is truncated back to the shared prefix.
  */
@@ -60,12 +83,12 @@ export async function scoreRss(input: RssInput): Promise<UncertaintySummary> {
   const t0 = performance.now()
   const { model, sequence } = input.lease
   const prompt = renderPrompt(input)
-  const { texts, labels: allLabels } = rssCandidates(input.profile, input.extraCandidates, input.includeTools ?? true)
+  const { texts, labels: allLabels, cover } = rssCandidates(input.profile, input.extraCandidates, input.includeTools ?? true)
   if (texts.length === 0) {
     const reason = input.includeTools === false ? 'no candidate calls to choose between' : 'the profile has no tools: nothing to choose between'
     return { estimator: 'rss', margin: 1, tau: input.tau, uncertain: false, candidates: [], ms: performance.now() - t0, reason }
   }
-  const candTokens = texts.map((t) => model.tokenize(t, false, 'trimLeadingSpace'))
+  const candTokens = texts.map((t, i) => candidateTokens(model, t, cover[i]))
   // tokens every candidate starts with: evaluated once with the prompt
   let shared = 0
   while (candTokens.every((c) => c.length > shared + 1 && c[shared] === candTokens[0][shared])) shared++
