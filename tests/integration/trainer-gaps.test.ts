@@ -1,7 +1,7 @@
 /**
  * The gaps docs/trainer.md says are closed, each checked against the real trainer binary on CPU:
  * packed examples train exactly as if each were alone (document mask), masked-out tokens carry neither loss
- * nor gradient, attn_k/attn_v get gradients, a 28-layer model with every target fits the graph budget, an F16 base trains on the CPU,
+ * nor gradient, attn_k/attn_v get gradients, a 28-layer model with every target fits the graph budget, F16 and Q4_0 bases train on the CPU,
  * and a GEGLU (Gemma) architecture is refused before the model is loaded.
  */
 import { readFileSync } from 'node:fs'
@@ -156,6 +156,13 @@ describe('native LoRA trainer: closed gaps', () => {
   it('trains an F16 base on the CPU (frozen F16 weights in the backward pass)', async () => {
     const f16 = await ensureTestModel({ weightType: 'f16' })
     const result = await runTraining({ ...job([exA], { optim: { lr: 5e-3, epochs: 8, schedule: 'constant' } }), model: f16 })
+    expect(result.started.backend).toBe('cpu')
+    expect(result.finalLoss).toBeLessThan(result.losses[0].loss * 0.7)
+  })
+
+  it('trains a Q4_0 base on the CPU (ggml-cpu repacks Q4_0 into a layout that has no backward pass: the trainer loads without it)', async () => {
+    const q4 = await ensureTestModel({ weightType: 'q4_0' })
+    const result = await runTraining({ ...job([exA], { optim: { lr: 5e-3, epochs: 8, schedule: 'constant' } }), model: q4 })
     expect(result.started.backend).toBe('cpu')
     expect(result.finalLoss).toBeLessThan(result.losses[0].loss * 0.7)
   })

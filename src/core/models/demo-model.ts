@@ -23,7 +23,7 @@ export interface ModelShape {
   ctx: number
   seed: number
   /** tensor type of the 2-D weight matrices */
-  weightType: 'f32' | 'f16'
+  weightType: 'f32' | 'f16' | 'q4_0'
 }
 
 export const DEFAULT_SHAPE: ModelShape = { layers: 2, embd: 64, ff: 128, heads: 4, headsKv: 2, ctx: 2048, seed: 1, weightType: 'f32' }
@@ -112,7 +112,7 @@ export async function writeDemoModel(outPath: string, vocabFile: string, shape: 
   const meta = new Map<string, GgufKv>([
     ['general.architecture', kv.str('llama')],
     ['general.name', kv.str(name)],
-    ['general.file_type', kv.u32(s.weightType === 'f16' ? 1 : 0)],
+    ['general.file_type', kv.u32({ f32: 0, f16: 1, q4_0: 2 }[s.weightType])],
     ['llama.context_length', kv.u32(s.ctx)],
     ['llama.embedding_length', kv.u32(s.embd)],
     ['llama.block_count', kv.u32(s.layers)],
@@ -127,7 +127,7 @@ export async function writeDemoModel(outPath: string, vocabFile: string, shape: 
   meta.set('tokenizer.chat_template', kv.str(CHATML_TEMPLATE))
 
   const next = rng(s.seed)
-  const wt = s.weightType === 'f16' ? GGML_TYPE.F16 : GGML_TYPE.F32
+  const wt = { f32: GGML_TYPE.F32, f16: GGML_TYPE.F16, q4_0: GGML_TYPE.Q4_0 }[s.weightType]
   const kvDim = (s.embd / s.heads) * s.headsKv
   const tensors: GgufTensorData[] = [
     randomTensor(next, 'token_embd.weight', [s.embd, nVocab], 1, GGML_TYPE.F32),

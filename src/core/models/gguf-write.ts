@@ -5,8 +5,8 @@ export interface GgufTensorData {
   name: string
   /** ggml order (ne[0] first) */
   dims: number[]
-  type: typeof GGML_TYPE.F32 | typeof GGML_TYPE.F16 | typeof GGML_TYPE.Q8_0
-  /** F32 values (converted to F16 / quantized to Q8_0 as `type` says) */
+  type: typeof GGML_TYPE.F32 | typeof GGML_TYPE.F16 | typeof GGML_TYPE.Q8_0 | typeof GGML_TYPE.Q4_0
+  /** F32 values (converted to F16 / quantized to Q8_0 or Q4_0 as `type` says) */
   data: Float32Array
 }
 
@@ -134,14 +134,38 @@ function toQ8_0(values: Float32Array, rowLength: number, name: string): Buffer {
   return out
 }
 
+/** Q4_0 block: an F16 scale, then 16 bytes holding 32 4-bit values (value j in the low nibble of byte j, value 16+j in the high). */
+const Q4_0_BLOCK = 32
+const Q4_0_BYTES = 2 + Q4_0_BLOCK / 2
+
+/** Quantizes to ggml's Q4_0 as its reference quantizer does: d = (the value of largest magnitude) / -8, q = min(15, trunc(x / d + 8.5)). */
+function toQ4_0(values: Float32Array, rowLength: number, name: string): Buffer {
+  if (rowLength % Q4_0_BLOCK !== 0) throw new Error(`tensor ${name}: Q4_0 needs a row length divisible by ${Q4_0_BLOCK}, got ${rowLength}`)
+  const blocks = values.length / Q4_0_BLOCK
+  const out = Buffer.alloc(blocks * Q4_0_BYTES)
+  for (let b = 0; b < blocks; b++) {
+    const base = b * Q4_0_BLOCK
+    let max = 0
+    for (let j = 0; j < Q4_0_BLOCK; j++) if (Math.abs(values[base + j]) > Math.abs(max)) max = values[base + j]
+    const d = max / -8
+    const id = d ? 1 / d : 0
+    const at = b * Q4_0_BYTES
+    out.writeUInt16LE(halfBits(d), at)
+    const nibble = (x: number) => Math.min(15, Math.trunc(x * id + 8.5))
+    for (let j = 0; j < Q4_0_BLOCK / 2; j++) out[at + 2 + j] = nibble(values[base + j]) | (nibble(values[base + Q4_0_BLOCK / 2 + j]) << 4)
+  }
+  return out
+}
+
 /** The bytes of a tensor as stored in the file. */
 function tensorBytes(t: GgufTensorData): Buffer {
   if (t.type === GGML_TYPE.F16) return toF16(t.data)
   if (t.type === GGML_TYPE.Q8_0) return toQ8_0(t.data, t.dims[0], t.name)
+  if (t.type === GGML_TYPE.Q4_0) return toQ4_0(t.data, t.dims[0], t.name)
   return Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength)
 }
 
-/** Writes a GGUF v3 file: metadata (in insertion order) and F32/F16/Q8_0 tensors, 32-byte aligned. */
+/** Writes a GGUF v3 file: metadata (in insertion order) and F32/F16/Q8_0/Q4_0 tensors, 32-byte aligned. */
 export async function writeGguf(path: string, metadata: Map<string, GgufKv>, tensors: GgufTensorData[]): Promise<void> {
   const alignment = 32
   const w = new Writer()
