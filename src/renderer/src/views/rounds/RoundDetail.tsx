@@ -11,6 +11,7 @@ import { useConfirm } from '../../ui/Dialog'
 import { ErrorNote, Progress } from '../../ui/States'
 import { TokenStrip } from '../chat/TokenTrace'
 import { wordDiff } from './diff'
+import { promptLabel } from './prompt-label'
 
 function Answer({ label, a, other, testId }: { label: string; a: AnswerRecord | null; other: AnswerRecord | null; testId: string }) {
   const segs = a && other ? wordDiff(other.text, a.text) : null
@@ -178,10 +179,10 @@ export function RoundDetail({ round, onChanged }: { round: Round & { examples: E
         </ol>
       </Card>
       {round.prompts.length > 0 && (
-        <Card title="Prompts sent">
+        <Card title="Prompts sent" testId="round-prompts">
           {round.prompts.map((p, i) => (
-            <details key={i}>
-              <summary className="cursor-pointer text-xs font-semibold text-muted">{p.stage}</summary>
+            <details key={i} data-testid={`round-prompt-${p.stage}`}>
+              <summary className="cursor-pointer text-xs font-semibold text-muted">{promptLabel(p.stage, round.teacher)}</summary>
               <pre className="max-h-64 overflow-auto rounded bg-sunken p-2 font-mono text-xs whitespace-pre-wrap">{p.prompt}</pre>
             </details>
           ))}
