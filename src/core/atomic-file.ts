@@ -33,9 +33,9 @@ export async function writeAtomically(dest: string, write: (tmp: string) => Prom
   }
 }
 
-export const writeFileAtomic = (dest: string, data: string | Uint8Array) =>
+export const writeFileAtomic = (dest: string, data: string | Uint8Array, mode = 0o666) =>
   writeAtomically(dest, async (tmp) => {
-    const fh = await open(tmp, 'w')
+    const fh = await open(tmp, 'w', mode)
     try {
       await fh.writeFile(data)
     } finally {

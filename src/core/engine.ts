@@ -13,13 +13,16 @@ import { createModelHost } from './models/host'
 import { modelsHandlers } from './models/handlers'
 import { stopRoundEndRetries } from './rounds/end-journal'
 import { roundsHandlers, roundsStartup } from './rounds/handlers'
-import { createSettingsStore } from './settings/settings'
+import { fileSecretStore } from './secrets/store'
+import { createSettingsStore, moveSecretsOutOfDb } from './settings/settings'
 import type { EngineOptions, HandlerFactory, Paths, Services, Trainer } from './services'
 import { openDb } from './storage/db'
 import { allMigrations } from './storage/migrations'
 import { systemHandlers } from './system/handlers'
 import { runTraining } from './trainer/client'
 import { TrainerWorker } from './trainer/worker'
+
+export type { SecretCodec } from './secrets/store'
 
 export interface Engine {
   services: Services
@@ -61,7 +64,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const events = createEventBus()
   const db = await openDb(paths.dbFile, allMigrations)
   removeLeftoverPartials([paths.modelsDir, paths.adaptersDir, paths.exportsDir]) // a crash or full disk mid-write
-  const settings = createSettingsStore(db, events)
+  const secrets = fileSecretStore(join(paths.dataDir, options.secretCodec ? 'secrets.keychain.json' : 'secrets.json'), options.secretCodec)
+  await moveSecretsOutOfDb(db, secrets)
+  const settings = createSettingsStore(db, events, secrets)
   const host = createModelHost({ gpu: options.gpu ?? 'auto', threads: options.threads, defaultContextSize: async () => (await settings.get()).contextSize })
   const trainer = createTrainer(options)
   const services: Services = { paths, db, events, jobs: createJobManager(events), host, settings, trainer, shell: options.shell ?? 'web', options }

@@ -1,4 +1,5 @@
 import type { EngineEvent, Handlers } from './contract'
+import type { SecretCodec } from './secrets/store'
 import type { Db } from './storage/types'
 import type { JobManager } from './jobs/types'
 import type { ModelHost } from './models/types'
@@ -67,6 +68,11 @@ export interface EngineOptions {
    * it waits. Default on; AUTODIDACT_TRAINER_WORKER=0 turns it off.
    */
   trainerWorker?: boolean
+  /**
+   * Encrypts secrets with the OS keychain (the desktop app passes Electron safeStorage); without it they are
+   * kept in <data folder>/secrets.json, readable by the owner only (docs/security.md).
+   */
+  secretCodec?: SecretCodec
   trainerIdleMs?: number
 }
 

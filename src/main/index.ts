@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron'
-import { createEngine } from '../core/engine'
+import { app, BrowserWindow, ipcMain, safeStorage, session, shell } from 'electron'
+import { createEngine, type SecretCodec } from '../core/engine'
 import { CONTENT_SECURITY_POLICY } from '../core/rpc/csp'
 
 /**
@@ -80,7 +80,11 @@ async function main(): Promise<void> {
   if (!app.requestSingleInstanceLock()) return app.quit()
   await app.whenReady()
   installSecurity()
-  engine = await createEngine({ dataDir: process.env.AUTODIDACT_DATA_DIR ?? app.getPath('userData'), shell: 'electron' })
+  // secrets (the teacher's API key) are encrypted with the OS keychain where it is available
+  const secretCodec: SecretCodec | undefined = safeStorage.isEncryptionAvailable()
+    ? { encrypt: (plain) => safeStorage.encryptString(plain), decrypt: (data) => safeStorage.decryptString(data) }
+    : undefined
+  engine = await createEngine({ dataDir: process.env.AUTODIDACT_DATA_DIR ?? app.getPath('userData'), shell: 'electron', secretCodec })
   installIpc(engine)
   win = createWindow()
   app.on('second-instance', () => win?.focus())

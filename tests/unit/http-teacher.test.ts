@@ -93,7 +93,7 @@ describe('HTTP teacher: bounded, and garbage answers are clear errors', () => {
       get: async (sql: string) => (sql.includes('FROM settings') && stored ? { value: stored } : undefined),
       transaction: async (fn: (tx: unknown) => Promise<unknown>) => fn({ get: async () => (stored ? { value: stored } : undefined), run: async (_s: string, p: string[]) => void (stored = p[0]) })
     }
-    const store = createSettingsStore(db as never, { emit: () => undefined, on: () => () => undefined })
+    const store = createSettingsStore(db as never, { emit: () => undefined, on: () => () => undefined }, { kind: 'file', get: async () => null, set: async () => undefined })
     expect((await store.get()).teacher).toMatchObject({ timeoutSec: 120, maxResponseMb: 4 })
     await expect(store.update({ teacher: { kind: 'http', baseUrl: 'http://x/v1', model: 't', timeoutSec: 1 } })).rejects.toThrow()
     await expect(store.update({ teacher: { kind: 'http', baseUrl: 'http://x/v1', model: 't', maxResponseMb: 1000 } })).rejects.toThrow()

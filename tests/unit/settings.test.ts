@@ -1,7 +1,9 @@
+import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { EngineEvent } from '../../src/core/contract'
 import { createEventBus } from '../../src/core/events'
+import { fileSecretStore } from '../../src/core/secrets/store'
 import { createSettingsStore, DEFAULT_SETTINGS } from '../../src/core/settings/settings'
 import { openDb } from '../../src/core/storage/db'
 import { allMigrations } from '../../src/core/storage/migrations'
@@ -18,7 +20,8 @@ async function store(file = ':memory:') {
   const bus = createEventBus()
   const events: EngineEvent[] = []
   bus.on((e) => events.push(e))
-  return { db, events, settings: createSettingsStore(db, bus) }
+  const secretsFile = join(tempDir(), 'secrets.json')
+  return { db, events, secretsFile, settings: createSettingsStore(db, bus, fileSecretStore(secretsFile)) }
 }
 
 describe('SettingsStore', () => {
@@ -53,13 +56,15 @@ describe('SettingsStore', () => {
   })
 
   it('stores the teacher API key apart: never returned, never in the settings row or events', async () => {
-    const { settings, db, events } = await store()
+    const { settings, db, events, secretsFile } = await store()
     const secret = 'sk-test-0123456789'
     const s = await settings.update({ teacher: { kind: 'http', baseUrl: 'http://127.0.0.1:9/v1', model: 'teach', apiKey: secret } })
-    expect(s.teacher).toEqual({ kind: 'http', baseUrl: 'http://127.0.0.1:9/v1', model: 'teach', hasApiKey: true })
+    expect(s.teacher).toEqual({ kind: 'http', baseUrl: 'http://127.0.0.1:9/v1', model: 'teach', hasApiKey: true, timeoutSec: 120, maxResponseMb: 4 })
     expect(await settings.teacherApiKey()).toBe(secret)
     const rows = await db.all<{ value: string }>('SELECT value FROM settings')
     expect(JSON.stringify(rows)).not.toContain(secret)
+    expect(await db.all('SELECT * FROM secrets')).toEqual([]) // never in the database at all
+    expect(statSync(secretsFile).mode & 0o777).toBe(0o600)
     expect(JSON.stringify(events)).not.toContain(secret)
     expect(JSON.stringify(await settings.get())).not.toContain(secret)
 
