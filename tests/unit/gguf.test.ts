@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { adapterMismatch } from '../../src/core/models/adapter-check'
+import { adapterMismatch, checkAdapter } from '../../src/core/models/adapter-check'
 import { checkTensorExtents, readGgufHeader } from '../../src/core/models/gguf-read'
 import { GGML_TYPE, GgufValueType, metaNumber, metaString } from '../../src/core/models/gguf-types'
 import { kv, writeGguf } from '../../src/core/models/gguf-write'
@@ -74,5 +74,11 @@ describe('GGUF reader/writer', () => {
     expect(adapterMismatch(await mk('ok.gguf', 'llama', [4, 2], [2, 4]), model)).toBeNull()
     expect(adapterMismatch(await mk('arch.gguf', 'qwen2', [4, 2], [2, 4]), model)).toMatch(/qwen2 architecture/)
     expect(adapterMismatch(await mk('shape.gguf', 'llama', [8, 2], [2, 8]), model)).toMatch(/shape/)
+    expect(adapterMismatch(await mk('rank0.gguf', 'llama', [4, 0], [0, 4]), model)).toMatch(/blk\.0\.attn_q\.weight has rank 0 \(an empty LoRA/)
+    // a truncated adapter (a copy cut short) is refused before its shapes are looked at
+    const full = readFileSync(join(dir, 'ok.gguf'))
+    writeFileSync(join(dir, 'cut.gguf'), full.subarray(0, full.length - 8))
+    expect(await checkAdapter(join(dir, 'cut.gguf'), model)).toMatch(/the adapter file is incomplete \(tensor blk\.0\.attn_q\.weight\.lora_b extends past the end of the file.*copy or export it again/)
+    expect(await checkAdapter(join(dir, 'ok.gguf'), model)).toBeNull()
   })
 })

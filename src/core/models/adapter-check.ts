@@ -1,4 +1,4 @@
-import { readGgufHeader } from './gguf-read'
+import { checkTensorExtents, readGgufHeader } from './gguf-read'
 import { GGML_TYPE, GGML_TYPE_NAMES, GgufError, metaString, type GgufHeader } from './gguf-types'
 
 /**
@@ -13,6 +13,8 @@ export async function checkAdapter(adapterPath: string, model: GgufHeader): Prom
   } catch (err) {
     return err instanceof GgufError ? `the adapter file is not readable: ${err.message}` : `the adapter file cannot be opened: ${(err as Error).message}`
   }
+  const cut = checkTensorExtents(h)
+  if (cut) return `the adapter file is incomplete (${cut}): copy or export it again`
   return adapterMismatch(h, model)
 }
 
@@ -40,6 +42,7 @@ export function adapterMismatch(adapter: GgufHeader, model: GgufHeader): string 
     const w = base.get(name)
     if (!w) return `the adapter changes ${name}, which this model does not have (an adapter for another model?)`
     if (!a || !b) return `the adapter has only one half (lora_a/lora_b) of ${name}`
+    if (a[1] === 0 || b[0] === 0 || [...a, ...b].includes(0)) return `the adapter's ${name} has rank 0 (an empty LoRA that changes nothing): train or export it again`
     if (a[0] !== w.dims[0] || b[1] !== w.dims[1] || a[1] !== b[0]) {
       return `the adapter's ${name} has shape A ${a.join('x')}, B ${b.join('x')} but the model's weight is ${w.dims.join('x')} (an adapter for another model size?)`
     }
