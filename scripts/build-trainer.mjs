@@ -12,6 +12,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameS
 import { cpus } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { cudaArchDefs } from './trainer-cuda.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const native = join(root, 'native')
@@ -88,7 +89,7 @@ function build(backendOverride) {
   }
   const buildDir = join(buildRoot, backend)
   const defs = [`-DLLAMA_SRC=${llamaDir}`, '-DCMAKE_BUILD_TYPE=Release']
-  if (backend === 'cuda') defs.push('-DGGML_CUDA=ON', `-DCMAKE_CUDA_ARCHITECTURES=${process.env.CUDA_ARCHS ?? 'native'}`)
+  if (backend === 'cuda') defs.push('-DGGML_CUDA=ON', ...cudaArchDefs(process.env))
   if (backend === 'metal') defs.push('-DGGML_METAL=ON', '-DGGML_METAL_EMBED_LIBRARY=ON')
   if (backend === 'vulkan') defs.push('-DGGML_VULKAN=ON')
   // Built on the user's own machine: optimise for it, unless a portable (packaged) build is asked for.

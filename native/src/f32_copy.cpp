@@ -8,6 +8,7 @@
 #include "backend_check.h"
 #include "ggml.h"
 #include "gguf.h"
+#include "platform.h"
 
 namespace fs = std::filesystem;
 
@@ -106,7 +107,10 @@ void write_copy(const std::string & src, const std::string & dst) {
         std::remove(tmp.c_str());
         throw std::runtime_error("could not write the F32 training copy " + dst + " (disk full?)");
     }
-    fs::rename(tmp, dst);
+    if (!replace_file(tmp, dst)) {
+        std::remove(tmp.c_str());
+        throw std::runtime_error("could not move the F32 training copy into place at " + dst);
+    }
 }
 } // namespace
 

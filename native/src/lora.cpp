@@ -11,6 +11,7 @@
 #include "gguf.h"
 #include "llama-adapter.h"
 #include "llama-model.h"
+#include "platform.h"
 
 namespace trainer {
 
@@ -30,7 +31,7 @@ static void write_gguf(gguf_context * g, const std::string & path) {
         std::remove(tmp.c_str());
         throw std::runtime_error("could not write " + path + " (is the disk full or the folder read-only?)");
     }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("could not move the adapter into place at " + path);
+    if (!replace_file(tmp, path)) throw std::runtime_error("could not move the adapter into place at " + path);
 }
 
 // Writes the file, then frees the gguf and ggml contexts whether or not the write succeeded.

@@ -17,14 +17,8 @@
 #include <sstream>
 #include <string>
 #include "ggml-backend.h"
+#include "platform.h"
 #include "train_job.h"
-#include <thread>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
-#ifndef _WIN32
-#include <unistd.h>
-#endif
 
 using namespace trainer;
 
@@ -34,20 +28,6 @@ std::atomic<bool> g_waiting{false};
 void on_signal(int) {
     if (g_waiting) std::_Exit(130);
     g_cancel = true;
-}
-
-// Never outlive the app. Linux: the kernel kills us with the parent (PDEATHSIG). Elsewhere on POSIX (macOS):
-// a watcher notices the parent is gone (we are re-parented) and exits. A --serve worker also ends on EOF.
-void exit_with_parent() {
-#ifdef __linux__
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-#elif !defined(_WIN32)
-    const pid_t parent = getppid();
-    std::thread([parent] {
-        while (getppid() == parent) std::this_thread::sleep_for(std::chrono::milliseconds(500));
-        std::_Exit(137);
-    }).detach();
-#endif
 }
 
 void log_filter(ggml_log_level level, const char * text, void *) {
@@ -120,9 +100,9 @@ int serve(int max_jobs_per_load) {
 } // namespace
 
 int main(int argc, char ** argv) {
-    exit_with_parent();
-    std::signal(SIGTERM, on_signal);
-    std::signal(SIGINT, on_signal);
+    exit_with_parent(); // never outlive the app (platform.cpp); a --serve worker also ends on EOF
+    on_stop_request(on_signal);
+    binary_stdout();
     const auto t0 = Clock::now();
     if (argc < 2) fail("bad_input", "usage: autodidact-trainer <job.json | -> | --serve [--max-jobs-per-load N]");
     if (std::strcmp(argv[1], "--serve") == 0) {

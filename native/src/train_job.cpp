@@ -4,13 +4,13 @@
 #include <filesystem>
 #include <fstream>
 #include <thread>
-#include <unistd.h>
 #include "backend_check.h"
 #include "dataset.h"
 #include "f32_copy.h"
 #include "ggml-backend.h"
 #include "ggml-opt.h"
 #include "lora.h"
+#include "platform.h"
 
 namespace trainer {
 std::atomic<bool> g_cancel{false};
@@ -41,7 +41,7 @@ ggml_opt_optimizer_params schedule(void * ud) {
     const double t = (double) s->step;
     double lr = job.lr;
     if (t < warm) lr = job.lr * (t + 1) / (warm + 1);
-    else if (job.schedule == "cosine") lr = job.lr * 0.5 * (1.0 + std::cos(M_PI * (t - warm) / std::max(1.0, total - warm)));
+    else if (job.schedule == "cosine") lr = job.lr * 0.5 * (1.0 + std::cos(kPi * (t - warm) / std::max(1.0, total - warm)));
     else if (job.schedule == "linear") lr = job.lr * (1.0 - (t - warm) / std::max(1.0, total - warm));
     p.adamw.alpha = (float) std::max(lr, job.lr * 0.01);
     p.adamw.beta1 = 0.9f;
@@ -205,7 +205,7 @@ void train_job(const Job & job, BaseModel & base, bool reused, int job_index, Cl
     int64_t n_labeled = 0;
     for (int n : packed.n_labeled) n_labeled += n;
     const double load_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-    emit({{"type", "started"}, {"pid", (int) getpid()}, {"backend", base.gpu.empty() ? "cpu" : "gpu"}, {"device", base.gpu.empty() ? "CPU" : base.gpu},
+    emit({{"type", "started"}, {"pid", process_id()}, {"backend", base.gpu.empty() ? "cpu" : "gpu"}, {"device", base.gpu.empty() ? "CPU" : base.gpu},
           {"architecture", base.arch}, {"adapterTensors", n_flagged}, {"trainableParams", info.n_params}, {"examples", job.examples.size()},
           {"windows", packed.tokens.size()}, {"windowTokens", packed.n_ctx}, {"tokens", packed.n_tokens}, {"answerTokens", n_labeled},
           {"steps", g_state.total_steps}, {"threads", threads}, {"loadMs", load_ms}, {"baseCopy", base.base_copy},

@@ -21,11 +21,14 @@ export class TrainerError extends Error {
 
 const exe = process.platform === 'win32' ? 'autodidact-trainer.exe' : 'autodidact-trainer'
 
-/** Where the binary lives: an explicit path, AUTODIDACT_TRAINER, the packaged resources, or native/build/bin. */
+/** Where the binary lives: an explicit path, AUTODIDACT_TRAINER, the packaged app, or native/build/bin. */
 export function defaultTrainerPath(): string {
   if (process.env.AUTODIDACT_TRAINER) return process.env.AUTODIDACT_TRAINER
   const resources = (process as NodeJS.Process & { resourcesPath?: string }).resourcesPath
-  if (resources && existsSync(join(resources, 'trainer', exe))) return join(resources, 'trainer', exe)
+  // packaged: unpacked beside node-llama-cpp's binaries, in the same relative layout as in the source tree (the
+  // trainer finds the ggml libraries it links through that relative path); older packages: resources/trainer
+  for (const dir of resources ? [join(resources, 'app.asar.unpacked', 'native', 'build', 'bin'), join(resources, 'trainer')] : [])
+    if (existsSync(join(dir, exe))) return join(dir, exe)
   let dir = dirname(fileURLToPath(import.meta.url))
   for (let i = 0; i < 6; i++) {
     const candidate = join(dir, 'native', 'build', 'bin', exe)
