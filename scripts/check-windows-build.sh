@@ -9,7 +9,6 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$root/native/build/windows-check"
-bundle="$root/node_modules/node-llama-cpp/llama/gitRelease.bundle"
 jobs="${AUTODIDACT_BUILD_JOBS:-2}"
 nice_n="${NICE:-10}"
 say() { echo "[check-windows-build] $*"; }
@@ -24,24 +23,10 @@ fi
 for tool in x86_64-w64-mingw32-g++-posix x86_64-w64-mingw32-windres x86_64-w64-mingw32-objdump cmake git; do
   command -v "$tool" >/dev/null || die "$tool not found. Debian: apt-get install g++-mingw-w64-x86-64-posix cmake git (or run with --install)"
 done
-[[ -f "$bundle" ]] || die "node-llama-cpp's source bundle is missing ($bundle): run npm install"
 
 t0=$(date +%s)
 src="$work/llama.cpp"
-# the source: the bundle with every patch in native/patches applied, re-made when the patches change
-want="$(cat "$root"/native/patches/*.patch 2>/dev/null | sha256sum | cut -c1-16)-$(stat -c %s "$bundle")"
-if [[ ! -f "$work/patched" || "$(cat "$work/patched")" != "$want" ]]; then
-  rm -rf "$work"
-  mkdir -p "$work"
-  say "cloning llama.cpp from node-llama-cpp's bundle"
-  git clone --quiet "$bundle" "$src"
-  for p in "$root"/native/patches/*.patch; do
-    [[ -f "$p" ]] || continue
-    say "applying $(basename "$p")"
-    git -C "$src" apply --whitespace=nowarn "$p"
-  done
-  echo "$want" >"$work/patched"
-fi
+"$root/scripts/prepare-llama-src.sh" "$src" # the bundle with every patch in native/patches applied
 
 # Debian bookworm's MinGW-w64 headers (v10) lack Windows 11's THREAD_POWER_THROTTLING_STATE, which ggml-cpu
 # uses when _WIN32_WINNT >= 0x0602 (Windows 8); targeting Windows 7's API level compiles that block out (MSVC
