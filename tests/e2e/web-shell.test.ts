@@ -42,7 +42,8 @@ describe('web shell in Chromium: the whole TT-SI walk', () => {
     const res = await page.goto(shell.url.replace(/token=[^&]+/, 'token=wrong'))
     expect(res?.status()).toBe(200) // the page loads, the engine does not answer
     await page.waitForTimeout(1000)
-    expect(await page.getByTestId('backend').textContent()).toBe('Connecting…')
+    await page.getByTestId('connection-banner').waitFor()
+    expect(await page.getByTestId('backend').textContent()).toBe('Disconnected')
   })
 
   it('starts with no model and shows how to get one', async () => {

@@ -3,6 +3,7 @@ import type { SystemInfo } from '../../core/contract'
 import { useEvent } from './hooks'
 import { engine } from './rpc'
 import { StatusBar } from './StatusBar'
+import { ConnectionBanner, useConnection } from './ConnectionBanner'
 import { ErrorBoundary } from './ui/ErrorBoundary'
 import { Toaster } from './ui/Toast'
 import { ChatView } from './views/chat/ChatView'
@@ -39,10 +40,12 @@ export function App() {
   const [pending, setPending] = useState(0)
   const [dark, setDark] = useTheme()
   const refreshInfo = () => void engine.call('system.info', {}).then(setInfo).catch(() => undefined)
+  const link = useConnection()
   useEffect(() => {
+    if (link.status !== 'connected') return
     refreshInfo()
     void engine.call('review.pending', {}).then((p) => setPending(p.length)).catch(() => undefined)
-  }, [])
+  }, [link.status])
   useEffect(() => {
     location.hash = view
   }, [view])
@@ -107,7 +110,8 @@ export function App() {
           </ErrorBoundary>
         </main>
       </div>
-      <StatusBar info={info} />
+      <StatusBar info={info} connected={link.status} />
+      <ConnectionBanner />
       <Toaster />
     </div>
   )

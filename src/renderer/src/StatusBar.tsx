@@ -4,17 +4,19 @@ import { engine } from './rpc'
 import { formatBytes } from '../../shared/format'
 
 /** Always visible: which backend runs the model (said honestly), the trainer, and running jobs. */
-export function StatusBar({ info }: { info: SystemInfo | null }) {
+export function StatusBar({ info, connected }: { info: SystemInfo | null; connected: 'connecting' | 'connected' | 'disconnected' }) {
   const jobs = Object.values(useJobs()).filter((j) => j.status === 'running')
   const gpu = info?.gpu
-  const backend = !gpu
+  const backend = connected === 'disconnected'
+    ? 'Disconnected'
+    : !gpu
     ? 'Connecting…'
     : gpu.backend === 'cpu'
       ? `CPU only — ${gpu.cpuReason ?? ''}`
       : `${gpu.backend.toUpperCase()} · ${gpu.deviceNames.join(', ')} · ${formatBytes(gpu.vramFreeBytes ?? 0)} free of ${formatBytes(gpu.vramTotalBytes ?? 0)}`
   return (
     <footer className="flex items-center gap-4 border-t border-line bg-panel px-4 py-1.5 text-xs text-muted" data-testid="status-bar">
-      <span data-testid="backend" className={gpu?.backend === 'cpu' ? 'text-warn' : ''} title={backend}>
+      <span data-testid="backend" className={connected === 'disconnected' ? 'font-medium text-bad' : gpu?.backend === 'cpu' ? 'text-warn' : ''} title={backend}>
         {backend.length > 110 ? `${backend.slice(0, 110)}…` : backend}
       </span>
       <span>Trainer: {info ? (info.trainer.available ? `ready (${info.trainer.backend ?? '?'})` : `unavailable — ${info.trainer.reason}`) : '…'}</span>
