@@ -4,6 +4,7 @@ import { useEvent } from './hooks'
 import { engine } from './rpc'
 import { StatusBar } from './StatusBar'
 import { ConnectionBanner, useConnection } from './ConnectionBanner'
+import { ShortcutSheet } from './ShortcutSheet'
 import { ErrorBoundary } from './ui/ErrorBoundary'
 import { Toaster } from './ui/Toast'
 import { ChatView } from './views/chat/ChatView'
@@ -95,6 +96,9 @@ export function App() {
             <button className="text-xs text-muted hover:text-fg" onClick={() => setDark(!dark)} aria-label="Toggle dark mode">
               {dark ? 'Light theme' : 'Dark theme'}
             </button>
+            <div className="mt-1 text-xs text-muted">
+              Press <kbd className="rounded border border-line px-1 font-mono">?</kbd> for shortcuts
+            </div>
           </div>
         </nav>
         <main className="min-w-0 flex-1 overflow-auto p-6">
@@ -112,6 +116,7 @@ export function App() {
       </div>
       <StatusBar info={info} connected={link.status} />
       <ConnectionBanner />
+      <ShortcutSheet nav={NAV} />
       <Toaster />
     </div>
   )

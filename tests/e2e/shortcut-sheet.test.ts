@@ -1,0 +1,58 @@
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startWebShell, type WebShell } from '../../src/web/server'
+import { launchChromium } from '../fixtures/browser'
+import { tempDir } from '../fixtures/engine'
+
+const root = join(fileURLToPath(import.meta.url), '..', '..', '..')
+
+describe('web shell in Chromium: the keyboard shortcut sheet', () => {
+  let shell: WebShell
+  let browser: Browser
+  beforeAll(async () => {
+    shell = await startWebShell({ engineOptions: { dataDir: tempDir('e2e-keys-'), gpu: 'cpu', threads: 1 }, staticDir: join(root, 'out', 'renderer') })
+    browser = await launchChromium()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await shell?.close()
+  })
+
+  it.each([
+    { width: 1360, dark: false },
+    { width: 900, dark: true }
+  ])('? opens it (not while typing), it lists the real shortcuts, Escape closes it, at $width px (dark: $dark)', async ({ width, dark }) => {
+    const page = await browser.newPage({ viewport: { width, height: 800 }, colorScheme: dark ? 'dark' : 'light' })
+    await page.goto(shell.url)
+    await expect.poll(() => page.getByTestId('backend').textContent(), { timeout: 30_000 }).toMatch(/CPU only/)
+    const sheet = page.getByTestId('shortcut-sheet')
+    // typing a question mark in a text field is text, not a shortcut
+    await page.getByTestId('nav-models').click()
+    const input = page.getByTestId('import-path')
+    await input.pressSequentially('why?')
+    expect(await input.inputValue()).toBe('why?')
+    expect(await sheet.isVisible()).toBe(false)
+    await input.fill('')
+    await page.locator('body').click({ position: { x: 5, y: 400 } })
+    await page.keyboard.press('?')
+    await sheet.waitFor({ state: 'visible' })
+    const rows = await sheet.getByTestId('shortcut').allTextContents()
+    for (const want of ['Alt+1Go to Chat', 'Alt+2Go to Review', 'Alt+6Go to Settings', 'EnterSend the message', 'jkNext / previous example', 'aApprove the current example']) expect(rows).toContain(want)
+    // each listed navigation key really works: the sheet says what the app does
+    await page.keyboard.press('Escape')
+    await sheet.waitFor({ state: 'hidden' })
+    await page.keyboard.press('Alt+6')
+    await page.getByTestId('save-settings').waitFor()
+    // the sheet fits the window
+    await page.keyboard.press('?')
+    await sheet.waitFor({ state: 'visible' })
+    const box = (await sheet.boundingBox())!
+    expect(box.x).toBeGreaterThanOrEqual(0)
+    expect(box.x + box.width).toBeLessThanOrEqual(width)
+    await page.keyboard.press('Escape')
+    await sheet.waitFor({ state: 'hidden' })
+    await page.close()
+  })
+})
