@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import type { Engine } from '../core/engine'
 import type { MethodName } from '../core/contract'
 import { toWireError, UserError } from '../core/errors'
@@ -118,8 +119,24 @@ async function run(e: Engine): Promise<void> {
   throw usageError(cmd, `Unknown command line: ${argv.join(' ')}.`)
 }
 
+if (argv[0] === 'db' && argv[1] === 'move-aside') {
+  // works without opening the database: this is what to run when it cannot be opened
+  const { moveDbAside } = await import('../core/storage/damaged')
+  try {
+    const moved = moveDbAside(join(dataDir, 'autodidact.db'))
+    print(asJson ? { movedTo: moved } : `The database was moved to ${moved}. The next start creates a fresh one.`)
+    process.exit(0)
+  } catch (err) {
+    console.error(`error (${toWireError(err).code}): ${toWireError(err).message}`)
+    process.exit(1)
+  }
+}
 const { createEngine } = await import('../core/engine') // after the command line is checked: help is instant
-const engine = await createEngine({ dataDir, shell: 'cli', gpu: cpu ? 'cpu' : 'auto' })
+const engine = await createEngine({ dataDir, shell: 'cli', gpu: cpu ? 'cpu' : 'auto' }).catch((err: unknown) => {
+  // e.g. a damaged database: the message says what is wrong, where, and what to run
+  console.error(`error (${toWireError(err).code}): ${toWireError(err).message}`)
+  process.exit(1)
+})
 let code = 0
 try {
   await run(engine)

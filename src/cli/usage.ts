@@ -50,6 +50,12 @@ export const COMMANDS: Record<string, Command> = {
     ],
     subs: ['run', 'resume', 'show', 'list']
   },
+  db: {
+    summary: 'the database file',
+    usage: ['db move-aside'],
+    subs: ['move-aside'],
+    notes: ['move-aside renames a damaged autodidact.db (and its -wal/-shm) to autodidact.db.damaged-<time>, so the next start begins with a fresh database; nothing else is touched']
+  },
   help: { summary: 'this help, or one command\'s', usage: ['help [command]'] }
 }
 

@@ -16,6 +16,7 @@ import { roundsHandlers, roundsStartup } from './rounds/handlers'
 import { fileSecretStore } from './secrets/store'
 import { createSettingsStore, moveSecretsOutOfDb } from './settings/settings'
 import type { EngineOptions, HandlerFactory, Paths, Services, Trainer } from './services'
+import { damagedDbError } from './storage/damaged'
 import { openDb } from './storage/db'
 import { allMigrations } from './storage/migrations'
 import { systemHandlers } from './system/handlers'
@@ -62,7 +63,9 @@ function createTrainer(options: EngineOptions): Trainer {
 export async function createEngine(options: EngineOptions): Promise<Engine> {
   const paths = dataPaths(options.dataDir)
   const events = createEventBus()
-  const db = await openDb(paths.dbFile, allMigrations)
+  const db = await openDb(paths.dbFile, allMigrations).catch((err: unknown) => {
+    throw (err as { code?: string }).code === 'db_corrupt' ? damagedDbError(paths.dbFile, (err as { cause?: unknown }).cause ?? err) : err
+  })
   removeLeftoverPartials([paths.modelsDir, paths.adaptersDir, paths.exportsDir]) // a crash or full disk mid-write
   const secrets = fileSecretStore(join(paths.dataDir, options.secretCodec ? 'secrets.keychain.json' : 'secrets.json'), options.secretCodec)
   await moveSecretsOutOfDb(db, secrets)

@@ -10,6 +10,10 @@ function arg(name: string): string | undefined {
 const shell = await startWebShell({
   engineOptions: { dataDir: arg('--data-dir') ?? defaultDataDir(), gpu: process.argv.includes('--cpu') ? 'cpu' : 'auto' },
   port: arg('--port') ? Number(arg('--port')) : 0
+}).catch((err: Error & { code?: string }) => {
+  // e.g. a damaged database: the message says what is wrong, where, and what to run
+  console.error(`Autodidact could not start (${err.code ?? 'error'}): ${err.message}`)
+  process.exit(1)
 })
 console.log(`Autodidact web shell: ${shell.url}`)
 console.log(`Data directory: ${shell.engine.services.paths.dataDir}`)

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
@@ -87,4 +87,24 @@ describe('CLI over the same engine', () => {
       await teacher.close()
     }
   }, 1_200_000)
+})
+
+describe('a damaged database', () => {
+  it('the engine does not start on it, says where it is and how to move it aside; db move-aside starts fresh, keeping the file', async () => {
+    const dir = tempDir('cli-')
+    await cli(dir, 'info')
+    const db = join(dir, 'autodidact.db')
+    const bytes = readFileSync(db)
+    bytes.write('this is not sqlite', 0) // a damaged header
+    writeFileSync(db, bytes)
+    const err = await fails(cli(dir, 'info'))
+    expect(err.code).toBe(1)
+    expect(err.stderr).toContain(`error (db_corrupt): The database ${db} is damaged`)
+    expect(err.stderr).toMatch(/nothing was changed\. To start fresh, move it aside: `autodidact db move-aside --data-dir ".*"`/)
+    expect(readFileSync(db)).toEqual(bytes) // untouched
+    const moved = JSON.parse((await cli(dir, 'db', 'move-aside')).stdout).movedTo
+    expect(moved).toMatch(/autodidact\.db\.damaged-/)
+    expect(readFileSync(moved)).toEqual(bytes)
+    expect(JSON.parse((await cli(dir, 'info')).stdout).dataDir).toBe(dir)
+  })
 })

@@ -10,7 +10,7 @@ function wrap(err: Error & { code?: string }, sql: string): Error {
       return new UserError('The disk is full: nothing was written. Free some space and try again.', 'disk_full')
     case 'SQLITE_CORRUPT':
     case 'SQLITE_NOTADB':
-      return new UserError('The database file is damaged. Move it aside (see Settings for the data folder) to start fresh.', 'db_corrupt')
+      return Object.assign(new UserError('The database file is damaged. Move it aside (see Settings for the data folder) to start fresh.', 'db_corrupt'), { cause: err })
     case 'SQLITE_BUSY':
     case 'SQLITE_LOCKED':
       return new UserError('The database is locked by another Autodidact process. Close it and try again.', 'db_locked')
