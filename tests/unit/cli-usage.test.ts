@@ -25,7 +25,7 @@ describe('CLI command line', () => {
   })
   it('unknown commands and sub-commands, missing arguments: what was wrong and what to type', () => {
     expect(usage(() => checkCommandLine([]))).toMatch(/Give a command[^]*autodidact --help/)
-    expect(usage(() => checkCommandLine(['frobnicate']))).toMatch(/Unknown command "frobnicate"\. Commands: info, call, models, chat, settings, rounds, review, experiments, help\.[^]*autodidact --help/)
+    expect(usage(() => checkCommandLine(['frobnicate']))).toMatch(/Unknown command "frobnicate"\. Commands: info, call, models, chat, settings, rounds, review, experiments, db, help\.[^]*autodidact --help/)
     expect(usage(() => checkCommandLine(['help', 'nope']))).toMatch(/There is no command "nope"/)
     expect(usage(() => checkCommandLine(['rounds']))).toMatch(/"rounds" needs one of: list, show, start, resume[^]*autodidact rounds show <round-id>/)
     expect(usage(() => checkCommandLine(['models', 'delete']))).toMatch(/Unknown "models" command "delete"[^]*autodidact models import <path\.gguf>/)
