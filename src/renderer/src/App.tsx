@@ -38,6 +38,12 @@ function useTheme() {
 export function App() {
   const [view, setView] = useState<ViewId>(() => (location.hash.slice(1) as ViewId) || 'chat')
   const [info, setInfo] = useState<SystemInfo | null>(null)
+  /** the round to show when Rounds opens from a link (a chat pill) */
+  const [roundFocus, setRoundFocus] = useState<string | null>(null)
+  const openRound = (id: string) => {
+    setRoundFocus(id)
+    setView('rounds')
+  }
   const [pending, setPending] = useState(0)
   const [dark, setDark] = useTheme()
   const refreshInfo = () => void engine.call('system.info', {}).then(setInfo).catch(() => undefined)
@@ -104,9 +110,9 @@ export function App() {
         <main className="min-w-0 flex-1 overflow-auto p-6">
           <ErrorBoundary key={view} name={NAV.find((n) => n.id === view)?.label ?? view}>
             <Suspense fallback={<p className="text-sm text-muted">Loading…</p>}>
-              {view === 'chat' && <ChatView info={info} goTo={setView} />}
+              {view === 'chat' && <ChatView info={info} goTo={setView} openRound={openRound} />}
               {view === 'review' && <ReviewView />}
-              {view === 'rounds' && <RoundsView />}
+              {view === 'rounds' && <RoundsView focus={roundFocus} />}
               {view === 'models' && <ModelsView info={info} onChanged={refreshInfo} />}
               {view === 'experiments' && <ExperimentsView />}
               {view === 'settings' && <SettingsView info={info} />}

@@ -6,17 +6,31 @@ import { engine } from '../../rpc'
 import { Button } from '../../ui/Button'
 import { Select, Textarea } from '../../ui/Field'
 import { EmptyState, ErrorNote } from '../../ui/States'
-import { MessageView } from './MessageView'
+import { useRoundTracker } from '../rounds/useRoundTracker'
+import { MessageView, speedText } from './MessageView'
 import { ProfileEditor } from './ProfileEditor'
+import { TOUR_MAX_TOKENS, TOUR_QUESTION, TourBanner, tourConversation, startTour } from './Tour'
 
-export function ChatView({ info, goTo }: { info: SystemInfo | null; goTo: (v: ViewId) => void }) {
+interface Streaming {
+  jobId: string
+  id: string
+  text: string
+  sentAt: number
+  tokens: number
+  firstAt: number | null
+  lastAt: number | null
+}
+
+export function ChatView({ info, goTo, openRound }: { info: SystemInfo | null; goTo: (v: ViewId) => void; openRound: (id: string) => void }) {
   const conversations = useCall('conversations.list', {})
   const profiles = useCall('profiles.list', {})
   const settings = useCall('settings.get', {})
   const [active, setActive] = useState<Conversation | null>(null)
   const [messages, setMessages] = useState<Message[]>([])
   const [draft, setDraft] = useState('')
-  const [streaming, setStreaming] = useState<{ jobId: string; id: string; text: string } | null>(null)
+  const [streaming, setStreaming] = useState<Streaming | null>(null)
+  const [tourStep, setTourStep] = useState<string | null>(null)
+  const tracker = useRoundTracker(messages.flatMap((m) => (m.roundId ? [m.roundId] : [])))
   const [editing, setEditing] = useState(false)
   const action = useAction()
   const bottom = useRef<HTMLDivElement>(null)
@@ -34,7 +48,11 @@ export function ChatView({ info, goTo }: { info: SystemInfo | null; goTo: (v: Vi
 
   useEvent((e) => {
     if (e.type === 'chat.token' && active && e.conversationId === active.id) {
-      setStreaming((s) => ({ jobId: e.jobId, id: e.messageId, text: (s?.id === e.messageId ? s.text : '') + e.text }))
+      const now = performance.now()
+      setStreaming((s) => {
+        const same = s?.id === e.messageId
+        return { jobId: e.jobId, id: e.messageId, sentAt: same ? s.sentAt : now, text: (same ? s.text : '') + e.text, tokens: (same ? s.tokens : 0) + 1, firstAt: same ? (s.firstAt ?? now) : now, lastAt: now }
+      })
     }
     if (e.type === 'chat.message' && active && e.message.conversationId === active.id) {
       setStreaming(null)
@@ -50,6 +68,13 @@ export function ChatView({ info, goTo }: { info: SystemInfo | null; goTo: (v: Vi
     if (e.type === 'round.update' && active) void engine.call('conversations.messages', { conversationId: active.id }).then(setMessages)
   })
 
+  /** Sends `text` in `conv` and shows it at once; the answer streams in. */
+  const sendIn = async (conv: Conversation, text: string, maxTokens?: number) => {
+    const sentAt = performance.now()
+    const r = await engine.call('chat.send', { conversationId: conv.id, content: text, ...(maxTokens ? { maxTokens } : {}) })
+    setMessages((m) => [...m, { id: r.userMessageId, conversationId: conv.id, role: 'user', content: text, toolCalls: null, tokens: null, uncertainty: null, prompt: null, roundId: null, createdAt: Date.now() }])
+    setStreaming({ jobId: r.jobId, id: r.assistantMessageId, text: '', sentAt, tokens: 0, firstAt: null, lastAt: null })
+  }
   const send = async () => {
     const text = draft.trim()
     if (!text || streaming) return
@@ -60,12 +85,23 @@ export function ChatView({ info, goTo }: { info: SystemInfo | null; goTo: (v: Vi
         setActive(conv)
         void conversations.reload()
       }
-      const r = await engine.call('chat.send', { conversationId: conv.id, content: text })
+      await sendIn(conv, text)
       setDraft('')
-      setMessages((m) => [...m, { id: r.userMessageId, conversationId: conv!.id, role: 'user', content: text, toolCalls: null, tokens: null, uncertainty: null, prompt: null, roundId: null, createdAt: Date.now() }])
-      setStreaming({ jobId: r.jobId, id: r.assistantMessageId, text: '' })
     })
   }
+  /** The offline first run: the demo model, the demo teacher, and a first question in a new conversation. */
+  const tryLoop = () =>
+    void action.run(async () => {
+      try {
+        const conv = await startTour(profiles.data?.[0]?.id ?? null, setTourStep)
+        setActive(conv)
+        void conversations.reload()
+        setTourStep(null)
+        await sendIn(conv, TOUR_QUESTION, TOUR_MAX_TOKENS)
+      } finally {
+        setTourStep(null)
+      }
+    })
   const newConversation = async (profileId: string | null) => {
     const conv = await action.run(() => engine.call('conversations.create', { profileId }))
     if (conv) {
@@ -123,19 +159,52 @@ export function ChatView({ info, goTo }: { info: SystemInfo | null; goTo: (v: Vi
         {editing && <ProfileEditor profiles={profiles.data ?? []} onSaved={() => void profiles.reload()} />}
         <div className="flex-1 space-y-3 overflow-auto p-4" data-testid="message-list">
           {noModel && (
-            <EmptyState title="No model is loaded" action={<Button variant="primary" onClick={() => goTo('models')}>Go to Models</Button>}>
-              Download a model from the catalog, import a .gguf file, or create the offline demo model in Models. Then load it and come back.
+            <EmptyState
+              title="No model is loaded"
+              action={
+                <div className="flex flex-wrap justify-center gap-2">
+                  <Button variant="primary" onClick={tryLoop} disabled={action.busy} data-testid="try-self-improvement">
+                    {tourStep ?? 'Try self-improvement offline'}
+                  </Button>
+                  <Button onClick={() => goTo('models')}>Go to Models</Button>
+                </div>
+              }
+            >
+              Download a model from the catalog, import a .gguf file, or create the offline demo model in Models. Then load it and come back. Or try the whole
+              loop offline now: the small demo model (random weights, its answers are gibberish) asks nothing of the network, and the built-in demo teacher (templates,
+              not a model) writes the training examples for you to review.
             </EmptyState>
           )}
           {!noModel && messages.length === 0 && !streaming && <EmptyState title="Ask the agent something">It answers with a tool call or text; uncertain answers can be improved with a TT-SI round.</EmptyState>}
+          {active && tourConversation() === active.id && (
+            <TourBanner messages={messages} rounds={tracker.rounds} streaming={Boolean(streaming)} onReview={() => goTo('review')} />
+          )}
           {messages.map((m) => (
-            <MessageView key={m.id} message={m} onImprove={improve} improving={action.busy} />
+            <MessageView
+              key={m.id}
+              message={m}
+              onImprove={improve}
+              improving={action.busy}
+              round={m.roundId ? tracker.rounds[m.roundId] : undefined}
+              live={m.roundId ? tracker.live[m.roundId] : undefined}
+              onOpenRound={openRound}
+              onReview={() => goTo('review')}
+            />
           ))}
           {streaming && (
             <div className="flex justify-start" data-testid="streaming">
               <div className="max-w-[80%] rounded-lg border border-line bg-panel px-3.5 py-2.5 font-mono text-sm whitespace-pre-wrap [overflow-wrap:anywhere]">
                 {streaming.text}
                 <span className="ml-0.5 inline-block h-4 w-1.5 animate-pulse bg-accent align-middle" />
+                <div className="mt-1 font-sans text-xs text-muted" data-testid="streaming-stats">
+                  {streaming.firstAt === null
+                    ? 'waiting for the first token…'
+                    : speedText(
+                        streaming.tokens,
+                        streaming.tokens > 1 && streaming.lastAt! > streaming.firstAt ? ((streaming.tokens - 1) * 1000) / (streaming.lastAt! - streaming.firstAt) : null,
+                        streaming.firstAt - streaming.sentAt
+                      )}
+                </div>
               </div>
             </div>
           )}

@@ -2,6 +2,9 @@ import { useEffect, useRef, useState } from 'react'
 import type { Message } from '../../../../core/contract'
 import { Badge } from '../../ui/Badge'
 import { Button } from '../../ui/Button'
+import type { LiveProgress } from '../rounds/stage'
+import type { RoundWithExamples } from '../rounds/useRoundTracker'
+import { RoundOutcome, RoundPill } from './RoundInChat'
 import { TracePanel } from './TokenTrace'
 
 export function ToolCallCard({ name, args }: { name: string; args: Record<string, unknown> }) {
@@ -71,10 +74,25 @@ export function UncertaintyBadge({ message, onShowTrace }: { message: Message; o
   )
 }
 
-export function MessageView({ message, onImprove, improving }: { message: Message; onImprove: (id: string) => void; improving: boolean }) {
+/** "24 tokens · 31.2 tok/s · first token 0.42 s" */
+export function speedText(tokens: number, tokensPerSec: number | null, ttftMs: number | null): string {
+  return [`${tokens} token${tokens === 1 ? '' : 's'}`, tokensPerSec !== null ? `${tokensPerSec.toFixed(1)} tok/s` : null, ttftMs !== null ? `first token ${(ttftMs / 1000).toFixed(2)} s` : null]
+    .filter(Boolean)
+    .join(' · ')
+}
+
+export interface MessageRound {
+  round?: RoundWithExamples
+  live?: LiveProgress
+  onOpenRound: (id: string) => void
+  onReview: () => void
+}
+
+export function MessageView({ message, onImprove, improving, round, live, onOpenRound, onReview }: { message: Message; onImprove: (id: string) => void; improving: boolean } & MessageRound) {
   const [trace, setTrace] = useState(false)
   const mine = message.role === 'user'
   return (
+    <>
     <div className={`flex ${mine ? 'justify-end' : 'justify-start'}`} data-testid={`message-${message.role}`}>
       <div className={`max-w-[80%] rounded-lg px-3.5 py-2.5 text-sm ${mine ? 'bg-accent text-accent-fg' : 'border border-line bg-panel'}`}>
         {message.toolCalls?.length ? (
@@ -93,8 +111,13 @@ export function MessageView({ message, onImprove, improving }: { message: Messag
             <Button size="sm" variant="ghost" onClick={() => setTrace(!trace)} aria-expanded={trace} data-testid="trace-toggle">
               {trace ? 'Hide trace' : 'Trace'}
             </Button>
+            {message.stats && (
+              <span className="text-xs text-muted" data-testid="answer-stats">
+                {speedText(message.stats.tokens, message.stats.tokensPerSec, message.stats.ttftMs)}
+              </span>
+            )}
             {message.roundId ? (
-              <Badge tone="accent">round started</Badge>
+              <RoundPill round={round} live={live} onOpen={() => onOpenRound(message.roundId!)} />
             ) : (
               <Button size="sm" variant="secondary" onClick={() => onImprove(message.id)} disabled={improving} data-testid="improve">
                 Improve
@@ -105,5 +128,11 @@ export function MessageView({ message, onImprove, improving }: { message: Messag
         {trace && <TracePanel message={message} />}
       </div>
     </div>
+    {round && (
+      <div className="pl-4" data-testid="round-in-chat">
+        <RoundOutcome message={message} round={round} live={live} onOpen={() => onOpenRound(round.id)} onReview={onReview} />
+      </div>
+    )}
+    </>
   )
 }

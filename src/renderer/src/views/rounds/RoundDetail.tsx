@@ -1,71 +1,51 @@
 import { useState } from 'react'
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
-import type { AnswerRecord, Example, Round } from '../../../../core/contract'
+import type { Example, Round } from '../../../../core/contract'
 import { ms } from '../../../../shared/format'
-import { useAction, useEvent } from '../../hooks'
+import { useAction, useCall, useEvent } from '../../hooks'
 import { engine } from '../../rpc'
 import { Badge } from '../../ui/Badge'
 import { Button } from '../../ui/Button'
 import { Card } from '../../ui/Card'
 import { useConfirm } from '../../ui/Dialog'
 import { ErrorNote, Progress } from '../../ui/States'
-import { TokenStrip } from '../chat/TokenTrace'
-import { wordDiff } from './diff'
+import { ExampleEditor } from '../review/ExampleEditor'
+import { BeforeAfter } from './AnswerDiff'
 import { promptLabel } from './prompt-label'
-
-function Answer({ label, a, other, testId }: { label: string; a: AnswerRecord | null; other: AnswerRecord | null; testId: string }) {
-  const segs = a && other ? wordDiff(other.text, a.text) : null
-  return (
-    <div className="min-w-0 flex-1 rounded-md border border-line p-3" data-testid={testId}>
-      <div className="mb-2 text-xs font-semibold text-muted uppercase">{label}</div>
-      {!a ? (
-        <p className="text-sm text-muted italic">not yet</p>
-      ) : (
-        <>
-          <p className="font-mono text-xs break-words whitespace-pre-wrap">
-            {segs && label === 'After'
-              ? segs.filter((s) => s.kind !== 'del').map((s, i) => <span key={i} className={s.kind === 'add' ? 'bg-ok/25' : ''}>{s.text}</span>)
-              : segs
-                ? segs.filter((s) => s.kind !== 'add').map((s, i) => <span key={i} className={s.kind === 'del' ? 'bg-bad/20 line-through' : ''}>{s.text}</span>)
-                : a.text}
-          </p>
-          {a.tokens && a.tokens.length > 0 && (
-            <details className="mt-2">
-              <summary className="cursor-pointer text-xs text-muted">Token probabilities</summary>
-              <TokenStrip tokens={a.tokens} />
-            </details>
-          )}
-        </>
-      )}
-    </div>
-  )
-}
+import { roundState, type LiveProgress } from './stage'
 
 const tone = (s: Example['status']) => (s === 'approved' ? 'ok' : s === 'pending' ? 'accent' : s === 'invalid' ? 'bad' : 'neutral')
 
 export function RoundDetail({ round, onChanged }: { round: Round & { examples: Example[] }; onChanged: () => void }) {
   const [live, setLive] = useState<{ step: number; steps: number; loss: number; etaSec: number; jobId: string; points: { step: number; loss: number }[] } | null>(null)
+  const [stageLive, setStageLive] = useState<LiveProgress | null>(null)
+  const [editing, setEditing] = useState<string | null>(null)
+  const profiles = useCall('profiles.list', {})
   const action = useAction()
   const { confirm, dialog } = useConfirm()
   useEvent((e) => {
     if (e.type === 'train.progress' && e.roundId === round.id) {
       setLive((l) => ({ step: e.step, steps: e.steps, loss: e.loss, etaSec: e.etaSec, jobId: e.jobId, points: [...(l?.points ?? []), { step: e.step, loss: e.loss }] }))
     }
+    if (e.type === 'round.progress' && e.roundId === round.id) setStageLive({ jobId: e.jobId, stage: e.stage, progress: e.progress, detail: e.detail })
   })
+  const state = roundState(round, stageLive)
+  const tools = profiles.data?.find((p) => p.id === round.profileId)?.tools ?? []
+  const approved = round.examples.some((e) => e.status === 'approved')
   const losses = round.training?.losses.length ? round.training.losses : (live?.points ?? [])
   const t = round.training
   return (
     <div className="space-y-4" data-testid="round-detail">
       {dialog}
       <div className="flex flex-wrap items-center gap-2">
-        <Badge tone={round.status === 'done' ? 'ok' : round.status === 'failed' ? 'bad' : 'accent'}>{round.status}</Badge>
+        <span data-testid="round-status"><Badge tone={state.tone}>{round.status === 'awaiting_review' ? 'awaiting review' : round.status === 'no_valid_examples' ? 'no valid examples' : round.status}</Badge></span>
         <span className="text-xs text-muted">
           stage {round.stage} · mode {round.mode} · margin {round.uncertainty?.margin.toFixed(3) ?? '–'} vs τ {round.uncertainty?.tau ?? '–'}
         </span>
         <span className="ml-auto flex gap-2">
-          {['interrupted', 'failed'].includes(round.status) && (
-            <Button size="sm" onClick={() => void action.run(async () => { await engine.call('rounds.resume', { id: round.id }); onChanged() })}>
-              Resume
+          {['interrupted', 'failed', 'no_valid_examples'].includes(round.status) && (
+            <Button size="sm" data-testid="resume-round" onClick={() => void action.run(async () => { await engine.call('rounds.resume', { id: round.id }); onChanged() })}>
+              {round.status !== 'no_valid_examples' ? 'Resume' : approved ? 'Train on the approved pairs' : 'Retry: write new examples'}
             </Button>
           )}
           {t?.adapterPath && (
@@ -104,22 +84,30 @@ export function RoundDetail({ round, onChanged }: { round: Round & { examples: E
         </span>
       </div>
       <ErrorNote error={action.error} />
-      {round.error && <ErrorNote error={round.status === 'done' ? null : round.error} />}
+      {round.status === 'no_valid_examples' && round.error && (
+        <p role="status" className="rounded-md border border-warn/40 bg-warn/10 px-3 py-2 text-sm text-warn" data-testid="round-outcome">
+          {round.error}
+        </p>
+      )}
+      {round.error && round.status !== 'no_valid_examples' && <ErrorNote error={round.status === 'done' ? null : round.error} />}
       {round.status === 'done' && round.error && <p className="text-sm text-muted">{round.error}</p>}
+      {state.active && (
+        <Card title={`Now: ${state.label}`} testId="stage-progress" actions={stageLive && <Button size="sm" variant="danger" onClick={() => void engine.call('jobs.cancel', { jobId: stageLive.jobId })}>Cancel</Button>}>
+          <Progress value={state.progress} label={`${state.label} progress`} />
+          <p className="mt-1 text-xs text-muted" data-testid="stage-detail">
+            {state.progress !== null && `${Math.round(state.progress * 100)}% · `}
+            {state.detail ?? 'starting…'}
+          </p>
+        </Card>
+      )}
       <p className="text-sm">
         <span className="text-muted">Query:</span> {round.query}
       </p>
-      <div className="flex gap-3">
-        <Answer label="Before" a={round.before} other={round.after} testId="answer-before" />
-        <Answer label="After" a={round.after} other={round.before} testId="answer-after" />
-      </div>
-      {(round.status === 'training' || live) && round.status !== 'done' && live && (
-        <Card title="Training" testId="training-progress" actions={<Button size="sm" variant="danger" onClick={() => void engine.call('jobs.cancel', { jobId: live.jobId })}>Cancel</Button>}>
-          <Progress value={live.step / live.steps} label="Training progress" />
-          <p className="mt-1 text-xs text-muted">
-            step {live.step}/{live.steps} · loss {live.loss.toFixed(3)} · {Math.round(live.etaSec)} s left
-          </p>
-        </Card>
+      <BeforeAfter before={round.before} after={round.after} />
+      {round.status === 'training' && live && (
+        <p className="text-xs text-muted" data-testid="training-progress">
+          step {live.step}/{live.steps} · loss {live.loss.toFixed(3)} · {Math.round(live.etaSec)} s left
+        </p>
       )}
       <div className="grid gap-4 md:grid-cols-2">
         <Card title="Loss" testId="loss-curve">
@@ -172,7 +160,13 @@ export function RoundDetail({ round, onChanged }: { round: Round & { examples: E
               <span className="min-w-0 flex-1">
                 {e.input || <em className="text-muted">(unparsed output)</em>} {e.call && <code className="text-muted">{JSON.stringify(e.call)}</code>}
                 {e.reason && <span className="block text-muted">{e.reason}</span>}
+                {editing === e.id && <ExampleEditor example={e} tools={tools} onDone={() => { setEditing(null); onChanged() }} />}
               </span>
+              {e.status === 'invalid' && round.status === 'no_valid_examples' && editing !== e.id && (
+                <Button size="sm" onClick={() => setEditing(e.id)} data-testid="edit-invalid">
+                  Edit
+                </Button>
+              )}
               <span className="text-muted">{e.provenance}</span>
             </li>
           ))}

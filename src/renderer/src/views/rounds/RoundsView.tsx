@@ -8,16 +8,18 @@ import { Card, PageHeader } from '../../ui/Card'
 import { Input, Select } from '../../ui/Field'
 import { EmptyState, ErrorNote } from '../../ui/States'
 import { RoundDetail } from './RoundDetail'
+import { roundState } from './stage'
 
-const STATUSES = ['running', 'awaiting_review', 'training', 'done', 'failed', 'interrupted', 'discarded']
+const STATUSES = ['running', 'awaiting_review', 'training', 'done', 'no_valid_examples', 'failed', 'interrupted', 'discarded']
 
-export function RoundsView() {
+/** `focus`: a round to select at once (opened from a link in the chat). */
+export function RoundsView({ focus = null }: { focus?: string | null }) {
   const [status, setStatus] = useState('')
   const [profileId, setProfileId] = useState('')
   const [since, setSince] = useState('')
   const profiles = useCall('profiles.list', {})
   const list = useCall('rounds.list', { status: status || undefined, profileId: profileId || undefined, since: since ? new Date(since).getTime() : undefined }, [status, profileId, since])
-  const [selected, setSelected] = useState<string | null>(null)
+  const [selected, setSelected] = useState<string | null>(focus)
   const [detail, setDetail] = useState<(Round & { examples: Example[] }) | null>(null)
   const [error, setError] = useState<string | null>(null)
   const loadDetail = (id: string) => engine.call('rounds.get', { id }).then(setDetail, (e: Error) => setError(e.message))
@@ -64,10 +66,10 @@ export function RoundsView() {
             <ul className="-m-2 space-y-0.5" data-testid="round-list">
               {list.data?.map((r) => (
                 <li key={r.id}>
-                  <button data-testid="round-row" onClick={() => setSelected(r.id)} className={`w-full rounded-md p-2 text-left ${selected === r.id ? 'bg-sunken' : 'hover:bg-sunken'}`}>
+                  <button data-testid="round-row" aria-current={selected === r.id ? 'true' : undefined} onClick={() => setSelected(r.id)} className={`w-full rounded-md p-2 text-left ${selected === r.id ? 'bg-sunken' : 'hover:bg-sunken'}`}>
                     <div className="truncate text-sm">{r.query}</div>
                     <div className="mt-0.5 flex items-center gap-2 text-xs text-muted">
-                      <Badge tone={r.status === 'done' ? 'ok' : r.status === 'failed' ? 'bad' : 'accent'}>{r.status}</Badge>
+                      <Badge tone={roundState(r).tone}>{r.status}</Badge>
                       {r.pending > 0 && <span>{r.pending} to review</span>}
                       <span className="ml-auto">{when(r.createdAt)}</span>
                     </div>
