@@ -182,6 +182,7 @@ describe('web shell in Chromium: the self-improvement loop, offline, from the fi
     const pill = answer.getByTestId('round-pill')
     expect(await pill.getAttribute('data-status')).toBe('no_valid_examples')
     expect(await pill.textContent()).toContain('round: no valid examples')
+    await expect.poll(() => problem.textContent()).toContain('1 example generated') // the reason comes with the status
     const text = (await problem.textContent()) ?? ''
     expect(text).toContain('The self-improvement round found no valid example: 1 example generated, none usable: 1 invalid (1× the generated text is not valid JSON')
     expect(text).toContain('Nothing was trained and the answer stands. What to do:')

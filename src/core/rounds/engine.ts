@@ -28,7 +28,7 @@ export async function runRound(s: Services, roundId: string, roundJob: JobHandle
     job.stageChanged()
     await roundsRepo.update(s.db, roundId, { error: null, ...patch, stage, status, timings })
     round = await load()
-    s.events.emit({ type: 'round.update', roundId, status, stage })
+    s.events.emit({ type: 'round.update', roundId, status, stage, ...(patch.error ? { detail: patch.error } : {}) })
   }
   try {
     await move(round.stage, round.stage === 'training' ? 'training' : 'running')

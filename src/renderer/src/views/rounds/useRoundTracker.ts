@@ -23,7 +23,7 @@ export function useRoundTracker(ids: string[]) {
   useEvent((e) => {
     if (e.type === 'round.update' && ids.includes(e.roundId)) {
       // the event's status and stage show at once, in the order they happen; the full record follows
-      setRounds((m) => (m[e.roundId] ? { ...m, [e.roundId]: { ...m[e.roundId], status: e.status, stage: e.stage } } : m))
+      setRounds((m) => (m[e.roundId] ? { ...m, [e.roundId]: { ...m[e.roundId], status: e.status, stage: e.stage, ...(e.detail !== undefined ? { error: e.detail } : {}) } } : m))
       load(e.roundId)
     }
     if (e.type === 'review.changed') for (const id of ids) if (rounds[id]?.status === 'awaiting_review') load(id)
