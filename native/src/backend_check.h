@@ -1,28 +1,27 @@
 // Checks made from the model file's header before any training work: can the chosen device run the
 // backward pass for this model?
 #pragma once
-#include <optional>
 #include <string>
+#include <vector>
 #include "ggml-backend.h"
+#include "placement.h"
 
 namespace trainer {
 
-struct OutProdGap {
-    std::string tensor; // a frozen weight of the forward pass
-    std::string type;   // its ggml type name
-};
+// The types ("f32", "f16", "q8_0", ...) of the base's 2-D weights in the backward path, read from the header.
+std::vector<std::string> backward_weight_types(const std::string & model_path);
 
-// The backward pass through a frozen weight W (y = W x, gradient wanted for x) is an OUT_PROD with W as
-// its first operand. A device that cannot compute OUT_PROD for W's type would have ggml's scheduler run
-// those ops on the CPU: a silent slow path. Returns the first weight whose type `dev` cannot use that way,
-// or nothing when every weight is fine.
-std::optional<OutProdGap> first_out_prod_gap(const std::string & model_path, ggml_backend_dev_t dev);
+// The backward pass through a frozen weight W (y = W x, gradient wanted for x) is an OUT_PROD with W as its first
+// operand: whether `dev` computes it for weights of `type` (a ggml type name).
+bool out_prod_supported(ggml_backend_dev_t dev, const std::string & type);
 
-// The first op a training step needs that `dev` cannot compute (ggml's scheduler would run it on the CPU,
-// a silent slow path), or "" when it has them all: the loss and its masked backward, AdamW, the backward
-// ops of SiLU, RMS norm, softmax and RoPE, and OUT_PROD on F32. Probed with small tensors; weight types
-// are checked by first_out_prod_gap.
-std::string first_missing_training_op(ggml_backend_dev_t dev);
+// The ops a training step needs that `dev` cannot compute (ggml's scheduler would run them on the CPU): the loss
+// and its backward, AdamW, the backward ops of SiLU, RMS norm, softmax, RoPE and row selection. Probed with small
+// tensors; OUT_PROD is probed per weight type by out_prod_supported.
+std::vector<std::string> missing_training_ops(ggml_backend_dev_t dev);
+
+// Everything decide_placement (placement.h) needs to know about a GPU device (null: no GPU) for this base.
+DeviceCaps probe_device(ggml_backend_dev_t dev, const std::vector<std::string> & weight_types);
 
 // Whether a weight enters a matrix multiplication whose input needs a gradient (so the backward pass
 // computes OUT_PROD with it): the 2-D weights of the blocks, the output projection, and the token

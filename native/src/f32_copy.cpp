@@ -114,31 +114,16 @@ void write_copy(const std::string & src, const std::string & dst) {
 }
 } // namespace
 
-std::string training_base(const Job & job, ggml_backend_dev_t gpu_dev, json & base_copy) {
-    std::string path = job.model;
-    if (gpu_dev) {
-        const std::string op = first_missing_training_op(gpu_dev);
-        if (!op.empty())
-            fail("unsupported", std::string(ggml_backend_dev_name(gpu_dev)) + " cannot compute " + op + ", which every training step needs: ggml would run it on "
-                 "the CPU, and Autodidact does not fall back to the CPU silently. Train on the CPU (gpuLayers 0)");
+std::string training_base(const Job & job, bool f32_copy, json & base_copy) {
+    if (!f32_copy) return job.model;
+    const std::string dir = !job.cache_dir.empty() ? job.cache_dir : (fs::path(job.out).parent_path() / "base-f32").string();
+    try {
+        const F32Copy c = ensure_f32_copy(job.model, dir);
+        base_copy = {{"path", c.path}, {"reused", c.reused}, {"ms", c.ms}};
+        return c.path;
+    } catch (const std::exception & e) {
+        fail("io", e.what());
     }
-    std::optional<OutProdGap> gap = gpu_dev ? first_out_prod_gap(job.model, gpu_dev) : std::nullopt;
-    if (job.f32_copy == "always" || (gap && job.f32_copy == "auto")) {
-        const std::string dir = !job.cache_dir.empty() ? job.cache_dir : (fs::path(job.out).parent_path() / "base-f32").string();
-        try {
-            const F32Copy c = ensure_f32_copy(job.model, dir);
-            path = c.path;
-            base_copy = {{"path", c.path}, {"reused", c.reused}, {"ms", c.ms}};
-        } catch (const std::exception & e) {
-            fail("io", e.what());
-        }
-        if (gpu_dev) gap = first_out_prod_gap(path, gpu_dev);
-    }
-    if (gap)
-        fail("unsupported", "the base model's weight " + gap->tensor + " is " + gap->type + ", and " + ggml_backend_dev_name(gpu_dev) +
-             " cannot compute the backward pass through " + gap->type + " weights (OUT_PROD): ggml would run it on the CPU, and Autodidact does not "
-             "fall back to the CPU silently. Allow an F32 training copy (f32Copy auto), train on the CPU (gpuLayers 0), or use an F32 base");
-    return path;
 }
 
 F32Copy ensure_f32_copy(const std::string & model_path, const std::string & cache_dir) {

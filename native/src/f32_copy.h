@@ -20,9 +20,8 @@ struct F32Copy {
 // unreadable source) with a user-facing message.
 F32Copy ensure_f32_copy(const std::string & model_path, const std::string & cache_dir);
 
-// The file to train against. GPU training through frozen F16/quantized weights needs OUT_PROD for their
-// type on the GPU (backend_check.h); where the device lacks it, the F32 copy (job.f32_copy "auto"), or a
-// refusal (error event, exits) with "never": never a silent CPU fallback. "always" copies on any device.
-// Sets base_copy to {path, reused, ms} when a copy is used.
-std::string training_base(const Job & job, ggml_backend_dev_t gpu_dev, json & base_copy);
+// The file to train against: the F32 copy when the placement asks for one (placement.h: a GPU that computes
+// OUT_PROD through F32 weights only, or f32Copy "always"), else the base itself. Sets base_copy to
+// {path, reused, ms} when a copy is used; exits with an io error when the copy cannot be written.
+std::string training_base(const Job & job, bool f32_copy, json & base_copy);
 } // namespace trainer

@@ -57,6 +57,8 @@ Job parse_job(const std::string & text) {
     job.f32_copy = j.value("f32Copy", job.f32_copy);
     job.cache_dir = j.value("cacheDir", job.cache_dir);
     if (job.f32_copy != "auto" && job.f32_copy != "always" && job.f32_copy != "never") bad("f32Copy must be auto, always or never");
+    job.cpu_ops = j.value("cpuOps", job.cpu_ops);
+    if (job.cpu_ops != "auto" && job.cpu_ops != "never") bad("cpuOps must be auto or never");
 
     if (job.rank < 1 || job.rank > 256) bad("lora.rank must be between 1 and 256");
     if (job.epochs < 1 || job.epochs > 1000) bad("optim.epochs must be between 1 and 1000");

@@ -34,6 +34,9 @@ struct Job {
     // base-f32/ beside the output adapter).
     std::string f32_copy = "auto";
     std::string cache_dir;
+    // Ops the GPU lacks (Metal: OUT_PROD, ...): "auto" runs them on the CPU where memory is unified (Apple Silicon),
+    // else the job trains on the CPU; "never" always trains on the CPU then (placement.h).
+    std::string cpu_ops = "auto";
 };
 
 // Throws std::runtime_error with a user-facing message.

@@ -1,9 +1,13 @@
 // autodidact-trainer: trains LoRA adapters on a handful of examples with llama.cpp's ggml-opt.
 // Usage:
-//   autodidact-trainer <job.json | ->        one job, then exit
-//   autodidact-trainer --serve [--max-jobs-per-load N]
+//   autodidact-trainer [options] <job.json | ->   one job, then exit
+//   autodidact-trainer [options] --serve [--max-jobs-per-load N]
 //                                            a warm worker: one job JSON per line on stdin, trained in turn;
 //                                            the base model stays loaded while jobs use the same one; EOF ends it
+//   autodidact-trainer --decide-placement    reads {caps, weightTypes, policy} JSON on stdin, prints where such a job
+//                                            would train (placement.h); loads nothing
+// Options: --backends DIR (the binary folder node-llama-cpp loaded its ggml backends from; default: the folder
+// this build linked against), --backends-fallback DIR (tried when DIR gives no GPU, as node-llama-cpp does).
 // Writes JSON lines (see events.h) for every job. Exit codes: 0 done (or EOF in --serve), 2 error event
 // written, 130 cancelled (SIGTERM/SIGINT; in --serve also while waiting for a job), other: crashed. Any error
 // ends the process, also in --serve: the app starts a fresh worker for its next job.
@@ -17,8 +21,11 @@
 #include <sstream>
 #include <string>
 #include "ggml-backend.h"
+#include "backend_load.h"
+#include "placement.h"
 #include "platform.h"
 #include "train_job.h"
+#include <vector>
 
 using namespace trainer;
 
@@ -66,12 +73,26 @@ void on_ggml_abort(const char * message) {
 }
 
 bool backend_ready = false;
+std::string g_backends_arg, g_fallback_arg;
 void init_backend() {
     if (backend_ready) return;
     ggml_set_abort_callback(on_ggml_abort);
     llama_log_set(log_filter, nullptr);
     llama_backend_init();
+    g_backend_dir = load_backends(g_backends_arg, g_fallback_arg);
     backend_ready = true;
+}
+
+int decide_only() {
+    try {
+        const json in = json::parse(read_all("-"));
+        const Placement p = decide_placement(caps_from_json(in.value("caps", json::object())), in.value("weightTypes", std::vector<std::string>{}),
+                                             policy_from_json(in.value("policy", json::object())));
+        emit(placement_json(p));
+    } catch (const std::exception & e) {
+        fail("bad_input", e.what());
+    }
+    return 0;
 }
 
 int serve(int max_jobs_per_load) {
@@ -104,13 +125,20 @@ int main(int argc, char ** argv) {
     on_stop_request(on_signal);
     binary_stdout();
     const auto t0 = Clock::now();
-    if (argc < 2) fail("bad_input", "usage: autodidact-trainer <job.json | -> | --serve [--max-jobs-per-load N]");
-    if (std::strcmp(argv[1], "--serve") == 0) {
+    std::vector<std::string> args;
+    for (int i = 1; i < argc; i++) {
+        const std::string a = argv[i];
+        if ((a == "--backends" || a == "--backends-fallback") && i + 1 < argc) (a == "--backends" ? g_backends_arg : g_fallback_arg) = argv[++i];
+        else args.push_back(a);
+    }
+    if (args.empty()) fail("bad_input", "usage: autodidact-trainer [--backends DIR] <job.json | -> | --serve [--max-jobs-per-load N] | --decide-placement");
+    if (args[0] == "--decide-placement") return decide_only();
+    if (args[0] == "--serve") {
         int max_jobs = 32;
-        if (argc >= 4 && std::strcmp(argv[2], "--max-jobs-per-load") == 0) max_jobs = std::max(1, std::atoi(argv[3]));
+        if (args.size() >= 3 && args[1] == "--max-jobs-per-load") max_jobs = std::max(1, std::atoi(args[2].c_str()));
         return serve(max_jobs);
     }
-    const Job job = parse_or_fail(read_all(argv[1]));
+    const Job job = parse_or_fail(read_all(args[0]));
     check_job(job);
     init_backend();
     BaseModel base;

@@ -10,10 +10,12 @@
 #include "ggml-backend.h"
 #include "ggml-opt.h"
 #include "lora.h"
+#include "placement.h"
 #include "platform.h"
 
 namespace trainer {
 std::atomic<bool> g_cancel{false};
+std::string g_backend_dir;
 
 namespace {
 struct TrainState {
@@ -55,13 +57,11 @@ ggml_opt_optimizer_params schedule(void * ud) {
 void on_step(bool train, ggml_opt_context_t opt_ctx, ggml_opt_dataset_t, ggml_opt_result_t, int64_t ibatch, int64_t, int64_t) {
     if (!train) return;
     TrainState & s = g_state;
-    const int64_t window = ibatch - 1;
     float raw = 0.0f;
     ggml_backend_tensor_get(ggml_opt_loss(opt_ctx), &raw, 0, sizeof(float));
-    // The loss is averaged over every position of the window; only the answer tokens carry a label, so
-    // rescale to the mean over answer tokens (the number users compare).
-    const int n_lab = std::max(1, s.packed->n_labeled[window]);
-    const double loss = (double) raw * s.packed->n_ctx / n_lab;
+    // Only the answer positions are outputs of the training batch (patch 0009): the loss is already the mean
+    // over the window's answer tokens.
+    const double loss = (double) raw;
     s.last_loss = loss;
     s.tokens_done += s.packed->n_ctx;
     const double secs = std::chrono::duration<double>(Clock::now() - s.t_start).count();
@@ -86,18 +86,17 @@ void on_eval(bool train, ggml_opt_context_t opt_ctx, ggml_opt_dataset_t, ggml_op
     if (train) return;
     float raw = 0.0f;
     ggml_backend_tensor_get(ggml_opt_loss(opt_ctx), &raw, 0, sizeof(float));
-    g_state.eval_sum += (double) raw * g_state.packed->n_ctx;
+    g_state.eval_sum += (double) raw * g_state.packed->n_labeled[ibatch - 1]; // raw: mean over the window's answer tokens
     g_state.eval_labels += g_state.packed->n_labeled[ibatch - 1];
 }
 
 bool file_exists(const std::string & p) { return std::ifstream(p).good(); }
 
-// The GPU device the model's layers go to, or null for the CPU.
+// The GPU device the model's layers go to (a discrete GPU first, then an integrated one), or null.
 ggml_backend_dev_t gpu_device() {
-    for (size_t i = 0; i < ggml_backend_dev_count(); i++) {
-        ggml_backend_dev_t dev = ggml_backend_dev_get(i);
-        if (ggml_backend_dev_type(dev) == GGML_BACKEND_DEVICE_TYPE_GPU) return dev;
-    }
+    for (auto type : {GGML_BACKEND_DEVICE_TYPE_GPU, GGML_BACKEND_DEVICE_TYPE_IGPU})
+        for (size_t i = 0; i < ggml_backend_dev_count(); i++)
+            if (ggml_backend_dev_type(ggml_backend_dev_get(i)) == type) return ggml_backend_dev_get(i);
     return nullptr;
 }
 
@@ -107,7 +106,7 @@ std::string base_key(const Job & job) {
     const auto size = std::filesystem::file_size(job.model, ec);
     const auto mtime = std::filesystem::last_write_time(job.model, ec).time_since_epoch().count();
     const std::string stamp = std::to_string(size) + "@" + std::to_string(mtime);
-    return job.model + "|" + stamp + "|" + std::to_string(job.gpu_layers) + "|" + job.f32_copy + "|" + job.cache_dir;
+    return job.model + "|" + stamp + "|" + std::to_string(job.gpu_layers) + "|" + job.f32_copy + "|" + job.cpu_ops + "|" + job.cache_dir;
 }
 } // namespace
 
@@ -124,17 +123,27 @@ bool ensure_base(const Job & job, BaseModel & base) {
     const std::string key = base_key(job);
     if (base.model && base.key == key) return true;
     free_base(base);
-    ggml_backend_dev_t gpu_dev = job.gpu_layers == 0 ? nullptr : gpu_device();
+    // where to train: a pure decision from what the GPU can compute, the base's weight types and the job's policy
+    ggml_backend_dev_t gpu_dev = gpu_device();
+    const PlacementPolicy policy{job.gpu_layers, job.f32_copy, job.cpu_ops};
+    const std::vector<std::string> types = backward_weight_types(job.model);
+    const Placement placement = decide_placement(probe_device(gpu_dev, types), types, policy);
+    if (placement.device != "gpu") gpu_dev = nullptr;
     base.gpu = gpu_dev ? std::string(ggml_backend_dev_name(gpu_dev)) + " (" + ggml_backend_dev_description(gpu_dev) + ")" : "";
+    base.backend = gpu_dev ? ggml_backend_reg_name(ggml_backend_dev_backend_reg(gpu_dev)) : "CPU";
+    base.placement = placement_json(placement);
     base.base_copy = nullptr;
-    const std::string load_path = training_base(job, gpu_dev, base.base_copy); // F32 copy or refusal, see f32_copy.h
+    const std::string load_path = training_base(job, placement.f32_copy, base.base_copy);
     if (g_cancel) fail("cancelled", "training was cancelled", 130);
     llama_model_params mp = llama_model_default_params();
     // Training needs the backward pass through the frozen weights (OUT_PROD). ggml-cpu's repacked weight layouts
     // (CPU_REPACK: Q4_0, Q4_K, IQ4_NL, ...) serve only the forward matmul, and the scheduler aborts on an op that
     // no buffer type can run (GGML_ASSERT(*cur_backend_id != -1), seen with a Q4_K_M base on the CPU).
     mp.use_extra_bufts = false;
-    mp.n_gpu_layers = base.gpu.empty() ? 0 : (job.gpu_layers < 0 ? 999 : job.gpu_layers);
+    // the CPU placement uses no GPU device at all (not even for ops llama.cpp would offload)
+    static ggml_backend_dev_t no_devices[] = {nullptr};
+    if (!gpu_dev) mp.devices = no_devices;
+    mp.n_gpu_layers = gpu_dev ? (job.gpu_layers < 0 ? 999 : job.gpu_layers) : 0;
     base.model = llama_model_load_from_file(load_path.c_str(), mp);
     if (!base.model) fail("model_load", "could not load the base model " + job.model + " (corrupt file, unsupported architecture, or not enough memory)");
     char buf[256] = {0};
@@ -206,6 +215,7 @@ void train_job(const Job & job, BaseModel & base, bool reused, int job_index, Cl
     for (int n : packed.n_labeled) n_labeled += n;
     const double load_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     emit({{"type", "started"}, {"pid", process_id()}, {"backend", base.gpu.empty() ? "cpu" : "gpu"}, {"device", base.gpu.empty() ? "CPU" : base.gpu},
+          {"ggmlBackend", base.backend}, {"backendDir", g_backend_dir}, {"placement", base.placement},
           {"architecture", base.arch}, {"adapterTensors", n_flagged}, {"trainableParams", info.n_params}, {"examples", job.examples.size()},
           {"windows", packed.tokens.size()}, {"windowTokens", packed.n_ctx}, {"tokens", packed.n_tokens}, {"answerTokens", n_labeled},
           {"steps", g_state.total_steps}, {"threads", threads}, {"loadMs", load_ms}, {"baseCopy", base.base_copy},

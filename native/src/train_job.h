@@ -13,6 +13,8 @@ using Clock = std::chrono::steady_clock;
 
 // Set by SIGTERM/SIGINT: the job stops at the next step with a "cancelled" error and exit code 130.
 extern std::atomic<bool> g_cancel;
+// The folder ggml's backends were loaded from (backend_load.h), reported in `started`.
+extern std::string g_backend_dir;
 
 // The base model a job trains against, as loaded (the original file, or its F32 training copy).
 struct BaseModel {
@@ -20,6 +22,8 @@ struct BaseModel {
     llama_model * model = nullptr;
     std::string arch;
     std::string gpu;         // "name (description)" of the GPU device, empty on the CPU
+    std::string backend;     // ggml backend of that device ("CUDA", "Vulkan", "Metal", ...), "CPU" on the CPU
+    json placement;          // decide_placement's answer (placement.h)
     json base_copy;          // {path, reused, ms} when training against an F32 copy, else null
     int jobs = 0;            // jobs trained on this load
 };

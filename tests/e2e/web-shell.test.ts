@@ -109,6 +109,7 @@ describe('web shell in Chromium: the whole TT-SI walk', () => {
     expect(await page.getByTestId('answer-before').textContent()).toContain('{"name":"')
     expect(await page.getByTestId('answer-after').textContent()).toContain('{"name":"')
     expect(await page.getByTestId('loss-curve').locator('svg').count()).toBeGreaterThan(0)
+    expect(await page.getByTestId('training-device').textContent()).toBe('CPU · no GPU backend is available')
     await page.screenshot({ path: join(shots, 'rounds.png'), fullPage: true })
   })
 

@@ -52,6 +52,8 @@ describe('TT-SI rounds', () => {
     expect(r.training?.losses.length).toBeGreaterThan(0)
     expect(progress.length).toBe(r.training!.losses.length)
     expect(r.training?.adapterPath).toMatch(/\.gguf$/)
+    // where it trained, as the trainer reported it (this machine has no GPU)
+    expect(r.training?.device).toEqual({ placement: 'cpu', device: 'CPU', backend: 'CPU', cpuOps: [], reason: 'no GPU backend is available', f32Copy: false })
     expect(Object.keys(r.timings)).toEqual(expect.arrayContaining(['augmentation', 'training', 'answer']))
     expect(r.prompts.map((p) => p.stage)).toEqual(['answer', 'augmentation', 'training', 'training'])
     const msgs = await engine.call('conversations.messages', { conversationId: (await engine.call('conversations.list', {}))[0].id })

@@ -108,6 +108,16 @@ describe('native LoRA trainer: closed gaps', () => {
     expect(Math.abs(losses[0] - expected)).toBeLessThan(2e-3)
   })
 
+  it('trains windows with different numbers of answer tokens (only answer rows are outputs, so the batch size varies)', async () => {
+    const all = [exA, exB, ...more]
+    const answers = all.map(labelCount)
+    expect(new Set(answers).size).toBeGreaterThan(1)
+    const result = await runTraining(job(all, { maxContext: 256, optim: { lr: 1e-3, epochs: 2, schedule: 'constant' } }))
+    expect(result.started.windows).toBeGreaterThan(1)
+    expect(result.losses.length).toBe(2 * result.started.windows)
+    for (const l of result.losses) expect(Number.isFinite(l.loss) && l.loss > 0).toBe(true)
+  })
+
   it('a masked-out token changes neither the losses nor the trained adapter; an answer token does', async () => {
     // two trailing tokens outside the answer (mask 0): with a working mask nothing depends on their values
     const withTail = (tail: number[], ex = exA): TrainExample => ({ tokens: [...ex.tokens, ...tail], mask: [...ex.mask, 0, 0] })

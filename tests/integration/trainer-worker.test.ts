@@ -67,6 +67,29 @@ describe('warm trainer worker (autodidact-trainer --serve)', () => {
     expect(other.started.modelReused).toBe(false)
   })
 
+  it('a later job on the reused base may use a longer window than the first job had', async () => {
+    // llama.cpp's opt_init wrote the first job's window into the model's n_ctx_train, so every later job on
+    // the same loaded base was capped at it (a longer example failed as bad_input)
+    const w = new TrainerWorker({ idleMs: 60_000 })
+    try {
+      const short = await w.run(job())
+      expect(short.started.windowTokens).toBe(256)
+      const r = renderExample(model, profile, { input: 'Put on some jazz please, something calm for the evening. '.repeat(40), call: { name: 'play_music', arguments: { song: 'jazz' } } })
+      expect(r.tokens.length).toBeGreaterThan(512)
+      const long = await w.run(job({ examples: [{ tokens: r.tokens, mask: r.mask }], optim: { lr: 5e-3, epochs: 1 } }))
+      expect(long.started.pid).toBe(short.started.pid)
+      expect(long.started.modelReused).toBe(true)
+      expect(long.started.windowTokens).toBeGreaterThan(512)
+      // and back to a short window on the same base, training as a one-job process does
+      const again = await w.run(job())
+      expect(again.started.modelReused).toBe(true)
+      expect(again.started.windowTokens).toBe(256)
+      again.losses.forEach((l, i) => expect(Math.abs(l.loss - short.losses[i].loss)).toBeLessThan(1e-4))
+    } finally {
+      await w.dispose()
+    }
+  })
+
   it('a model file replaced at the same path is loaded again', async () => {
     const copy = join(dir, 'replaced.gguf')
     copyFileSync(modelPath, copy)

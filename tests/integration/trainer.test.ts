@@ -72,6 +72,10 @@ describe('native LoRA trainer', () => {
     const progress: number[] = []
     const result = await runTraining(j, { onEvent: (e) => e.type === 'progress' && progress.push(e.loss) })
     expect(progress.length).toBe(12)
+    // where it trained: this machine has no GPU; ggml's backends came from node-llama-cpp's packages (hybrid build)
+    expect(result.started.placement).toEqual({ device: 'cpu', f32Copy: false, cpuOps: [], reason: 'no GPU backend is available' })
+    expect(result.started.ggmlBackend).toBe('CPU')
+    if (trainerStatus().backend === 'hybrid') expect(result.started.backendDir).toMatch(/@node-llama-cpp/)
     expect(result.finalLoss).toBeLessThan(progress[0] * 0.7)
     // B starts at zero, so step 1's loss is the base model's: compare with an independent node-llama-cpp NLL
     const ctx = await model.createContext({ contextSize: 512, threads: 1 })

@@ -24,8 +24,26 @@ export interface Example {
   reviewedAt: number | null
 }
 
+/** Where a round's training ran, as the trainer reported it in its `started` event. */
+export interface TrainingDevice {
+  /** 'gpu' or 'cpu' */
+  placement: 'gpu' | 'cpu'
+  /** the device's name ("CPU", "CUDA0 (NVIDIA ...)", ...) */
+  device: string
+  /** ggml's backend: 'CUDA', 'Vulkan', 'Metal', 'CPU', ... */
+  backend: string
+  /** ops the GPU lacked that ran on the CPU (unified memory) */
+  cpuOps: string[]
+  /** why not plain GPU training; null when it was */
+  reason: string | null
+  /** trained against an F32 copy of the base */
+  f32Copy: boolean
+}
+
 export interface TrainingInfo {
   config: Record<string, unknown>
+  /** absent in rounds trained before the trainer reported it */
+  device?: TrainingDevice | null
   losses: { step: number; epoch: number; loss: number }[]
   adapterPath: string | null
   adapterKept: boolean

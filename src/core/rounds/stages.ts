@@ -9,6 +9,7 @@ import { respond } from '../chat/respond'
 import { UserError } from '../errors'
 import type { JobHandle } from '../jobs/types'
 import type { Services } from '../services'
+import { backendFolders, trainingDevice } from '../trainer/backends'
 import { acquireContext } from '../trainer/lease'
 import { renderExample } from '../trainer/render'
 import { pruneAdapters } from './adapters'
@@ -107,7 +108,7 @@ export async function trainingStage(s: Services, round: RoundRow, settings: Sett
   const renders = rendered.map((r) => ({ stage: 'training', prompt: r.text }))
   await roundsRepo.update(s.db, round.id, { prompts: [...round.prompts.filter((p) => p.stage !== 'training'), ...renders] })
   const config = { lora: settings.lora, optim: settings.optim, examples: examples.length, mode: round.mode }
-  const info: TrainingInfo = { config, losses: [], adapterPath: null, adapterKept: false, finalLoss: null, tokensPerSec: null, error: null }
+  const info: TrainingInfo = { config, device: null, losses: [], adapterPath: null, adapterKept: false, finalLoss: null, tokensPerSec: null, error: null }
   const out = join(s.paths.adaptersDir, `${round.id}-${Date.now().toString(36)}.gguf`)
   try {
     const result = await s.trainer.run(
@@ -126,7 +127,10 @@ export async function trainingStage(s: Services, round: RoundRow, settings: Sett
         signal: job.signal,
         trainerPath: s.options.trainerPath,
         jobDir: s.paths.tmpDir,
+        // train on the backend inference runs on: the binary folder node-llama-cpp chose
+        backends: backendFolders((await s.host.llama()).gpu),
         onEvent: (e) => {
+          if (e.type === 'started') info.device = trainingDevice(e)
           if (e.type !== 'progress') return
           info.losses.push({ step: e.step, epoch: e.epoch, loss: e.loss })
           job.progress(e.step / e.steps, `epoch ${e.epoch}/${e.epochs} · loss ${e.loss.toFixed(3)}`)
@@ -134,7 +138,7 @@ export async function trainingStage(s: Services, round: RoundRow, settings: Sett
         }
       }
     )
-    return { ...info, losses: result.losses, adapterPath: result.adapter, finalLoss: result.finalLoss, tokensPerSec: result.tokensPerSec }
+    return { ...info, device: trainingDevice(result.started), losses: result.losses, adapterPath: result.adapter, finalLoss: result.finalLoss, tokensPerSec: result.tokensPerSec }
   } catch (err) {
     throw Object.assign(err as Error, { training: { ...info, error: (err as Error).message } })
   }

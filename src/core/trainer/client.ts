@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { backendArgs, type BackendFolders } from './backends'
 import type { ErrorEvent, StartedEvent, TrainerEvent, TrainJob, TrainResult } from './protocol'
 
 export type { TrainJob, TrainResult, TrainerEvent } from './protocol'
@@ -78,6 +79,8 @@ export interface RunOptions {
   graceMs?: number
   /** where the job file is written; default beside the output adapter */
   jobDir?: string
+  /** the binary folder node-llama-cpp loaded ggml's backends from for inference (backends.ts); default: the trainer picks */
+  backends?: BackendFolders | null
 }
 
 /** A stdout listener that parses JSON-lines trainer events (lines that are not JSON are not ours: ignored). */
@@ -122,7 +125,7 @@ export async function runTraining(job: TrainJob, opts: RunOptions = {}): Promise
   const t0 = Date.now()
   try {
     return await new Promise<TrainResult>((resolve, reject) => {
-      const child = spawn(path, [jobFile], { stdio: ['ignore', 'pipe', 'pipe'] })
+      const child = spawn(path, [...backendArgs(opts.backends), jobFile], { stdio: ['ignore', 'pipe', 'pipe'] })
       trackChild(child)
       let started: StartedEvent | null = null
       let done: TrainResult | null = null

@@ -25,6 +25,21 @@ export interface TrainJob {
   f32Copy?: 'auto' | 'always' | 'never'
   /** where F32 copies are cached (default: base-f32/ beside `out`) */
   cacheDir?: string
+  /**
+   * Ops the GPU cannot compute (Metal: OUT_PROD, ...): 'auto' (default) runs them on the CPU where memory is
+   * unified (Apple Silicon), else the job trains on the CPU; 'never': train on the CPU then.
+   */
+  cpuOps?: 'auto' | 'never'
+}
+
+/** Where a job trains, as the trainer decided it (native/src/placement.h). */
+export interface Placement {
+  device: 'gpu' | 'cpu'
+  f32Copy: boolean
+  /** with device 'gpu': ops ggml's scheduler runs on the CPU (the GPU lacks them; unified memory) */
+  cpuOps: string[]
+  /** why not plain GPU training; null when it is */
+  reason: string | null
 }
 
 export interface StartedEvent {
@@ -32,6 +47,11 @@ export interface StartedEvent {
   pid: number
   backend: 'cpu' | 'gpu'
   device: string
+  /** ggml's backend of that device: 'CUDA', 'Vulkan', 'Metal', ... or 'CPU' */
+  ggmlBackend: string
+  /** the folder ggml's backends were loaded from ('' for a full-source build, whose backends are linked in) */
+  backendDir: string
+  placement: Placement
   architecture: string
   adapterTensors: number
   trainableParams: number

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { backendArgs } from './backends'
 import { defaultTrainerPath, eventLines, exitError, trackChild, TrainerError, trainerStatus, type RunOptions } from './client'
 import type { ErrorEvent, StartedEvent, TrainerEvent, TrainJob, TrainResult } from './protocol'
 
@@ -91,8 +92,10 @@ export class TrainerWorker {
     if (!existsSync(path)) throw new TrainerError(trainerStatus(path).reason ?? `trainer not found at ${path}`, 'unavailable')
     if (opts.signal?.aborted) throw new TrainerError('training was cancelled', 'cancelled')
     this.clearIdle()
-    if (this.child && this.childPath !== path) this.retire() // another trainer binary: a new worker for it
-    const child = this.child ?? this.start(path)
+    const args = backendArgs(opts.backends)
+    const key = [path, ...args].join('\0')
+    if (this.child && this.childPath !== key) this.retire() // another trainer binary or backend folder: a new worker for it
+    const child = this.child ?? this.start(path, args, key)
     setReferenced(child, true)
     return new Promise<TrainResult>((resolve, reject) => {
       let killTimer: NodeJS.Timeout | null = null
@@ -134,12 +137,12 @@ export class TrainerWorker {
     })
   }
 
-  private start(path: string): ChildProcess {
-    const args = ['--serve', '--max-jobs-per-load', String(this.options.maxJobsPerLoad ?? 32)]
+  private start(path: string, backend: string[], key: string): ChildProcess {
+    const args = [...backend, '--serve', '--max-jobs-per-load', String(this.options.maxJobsPerLoad ?? 32)]
     const child = spawn(path, args, { stdio: ['pipe', 'pipe', 'pipe'] })
     trackChild(child)
     this.child = child
-    this.childPath = path
+    this.childPath = key
     child.stdin!.on('error', () => undefined) // a worker that died mid-write: reported by 'exit'
     child.stderr!.on('data', (d: Buffer) => {
       this.stderr = (this.stderr + d.toString()).slice(-4000)

@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
-import type { Example, Round } from '../../../../core/contract'
+import type { Example, Round, TrainingDevice } from '../../../../core/contract'
 import { ms } from '../../../../shared/format'
 import { useAction, useCall, useEvent } from '../../hooks'
 import { engine } from '../../rpc'
@@ -137,6 +137,10 @@ export function RoundDetail({ round, onChanged }: { round: Round & { examples: E
             <dd>{t?.finalLoss?.toFixed(4) ?? '–'}</dd>
             <dt className="text-muted">Tokens/s</dt>
             <dd>{t?.tokensPerSec ? Math.round(t.tokensPerSec) : '–'}</dd>
+            <dt className="text-muted">Trained on</dt>
+            <dd data-testid="training-device" title={t?.device?.reason ?? ''}>
+              {t?.device ? trainedOn(t.device) : '–'}
+            </dd>
             {t?.error && (
               <>
                 <dt className="text-muted">Trainer error</dt>
@@ -184,4 +188,11 @@ export function RoundDetail({ round, onChanged }: { round: Round & { examples: E
       )}
     </div>
   )
+}
+
+/** "CPU", "CUDA0 (NVIDIA ...) · CUDA", "Metal ... · OUT_PROD on the CPU", with the reason when not plain GPU training. */
+function trainedOn(d: TrainingDevice): string {
+  const where = d.placement === 'gpu' ? `${d.device} · ${d.backend}` : 'CPU'
+  const parts = [where, d.cpuOps.length ? `${d.cpuOps.join(', ')} on the CPU` : '', d.f32Copy ? 'F32 copy of the base' : '', d.reason && d.placement === 'cpu' ? d.reason : '']
+  return parts.filter(Boolean).join(' · ')
 }
