@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs'
-import type { Engine } from '../core/engine'
+import type { CliEngine as Engine } from './remote'
 import { need, usageError } from './usage'
 
 /**

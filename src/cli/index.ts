@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import type { Engine } from '../core/engine'
+import type { CliEngine as Engine } from './remote'
 import type { MethodName } from '../core/contract'
 import { toWireError, UserError } from '../core/errors'
 import { defaultDataDir } from '../web/data-dir'
@@ -131,12 +131,34 @@ if (argv[0] === 'db' && argv[1] === 'move-aside') {
     process.exit(1)
   }
 }
-const { createEngine } = await import('../core/engine') // after the command line is checked: help is instant
-const engine = await createEngine({ dataDir, shell: 'cli', gpu: cpu ? 'cpu' : 'auto' }).catch((err: unknown) => {
-  // e.g. a damaged database: the message says what is wrong, where, and what to run
-  console.error(`error (${toWireError(err).code}): ${toWireError(err).message}`)
+/**
+ * One engine owns a data folder. When a web shell owns this one, the command runs in it over its WebSocket
+ * (its jobs keep running after the CLI exits); when the desktop app or another CLI does, the CLI refuses.
+ */
+async function openEngine(): Promise<Engine> {
+  const { lockOwner, inUseMessage } = await import('../core/storage/data-lock')
+  const owner = lockOwner(dataDir)
+  if (owner) {
+    const { readConnectionFile } = await import('../core/rpc/connection-file')
+    const c = readConnectionFile(dataDir)
+    if (owner.shell === 'web' && c?.pid === owner.pid) {
+      console.error(`(running in the web shell that owns ${dataDir}, pid ${owner.pid})`)
+      return (await import('./remote')).connectToWebShell(c)
+    }
+    throw new UserError(inUseMessage(dataDir, owner), 'data_dir_in_use')
+  }
+  const { createEngine } = await import('../core/engine') // after the command line is checked: help is instant
+  return createEngine({ dataDir, shell: 'cli', gpu: cpu ? 'cpu' : 'auto' })
+}
+
+let engine: Engine
+try {
+  engine = await openEngine()
+} catch (err) {
+  const w = toWireError(err)
+  console.error(`error (${w.code}): ${w.message}`)
   process.exit(1)
-})
+}
 let code = 0
 try {
   await run(engine)

@@ -1,4 +1,4 @@
-import type { Engine } from '../core/engine'
+import type { CliEngine as Engine } from './remote'
 import { need } from './usage'
 
 const cli = { origin: 'cli' as const }

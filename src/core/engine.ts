@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import type { z } from 'zod'
 import { chatHandlers } from './chat/handlers'
 import { methods, type CallContext, type EngineEvent, type Handlers, type Input, type MethodName, type Output } from './contract'
@@ -17,6 +17,7 @@ import { fileSecretStore } from './secrets/store'
 import { createSettingsStore, moveSecretsOutOfDb } from './settings/settings'
 import type { EngineOptions, HandlerFactory, Paths, Services, Trainer } from './services'
 import { damagedDbError } from './storage/damaged'
+import { acquireDataLock } from './storage/data-lock'
 import { openDb } from './storage/db'
 import { allMigrations } from './storage/migrations'
 import { systemHandlers } from './system/handlers'
@@ -29,6 +30,8 @@ export interface Engine {
   services: Services
   call<K extends MethodName>(method: K, input: Input<K>, ctx?: CallContext): Promise<Output<K>>
   onEvent(listener: (e: EngineEvent) => void): () => void
+  /** Desktop: a path the user chose in a save dialog may be written by the next exports (see export/destination.ts) */
+  grantExportPath(path: string): void
   close(): Promise<void>
 }
 
@@ -62,17 +65,25 @@ function createTrainer(options: EngineOptions): Trainer {
 /** Builds the engine: storage, model host, jobs, settings and every feature's handlers. */
 export async function createEngine(options: EngineOptions): Promise<Engine> {
   const paths = dataPaths(options.dataDir)
+  // one engine per data folder: a second one would mark the first one's live rounds interrupted
+  const lock = acquireDataLock(paths.dataDir, options.shell ?? 'web')
   const events = createEventBus()
-  const db = await openDb(paths.dbFile, allMigrations).catch((err: unknown) => {
-    throw (err as { code?: string }).code === 'db_corrupt' ? damagedDbError(paths.dbFile, (err as { cause?: unknown }).cause ?? err) : err
-  })
+  let db: Awaited<ReturnType<typeof openDb>>
+  try {
+    db = await openDb(paths.dbFile, allMigrations).catch((err: unknown) => {
+      throw (err as { code?: string }).code === 'db_corrupt' ? damagedDbError(paths.dbFile, (err as { cause?: unknown }).cause ?? err) : err
+    })
+  } catch (err) {
+    lock.release()
+    throw err
+  }
   removeLeftoverPartials([paths.modelsDir, paths.adaptersDir, paths.exportsDir]) // a crash or full disk mid-write
   const secrets = fileSecretStore(join(paths.dataDir, options.secretCodec ? 'secrets.keychain.json' : 'secrets.json'), options.secretCodec)
   await moveSecretsOutOfDb(db, secrets)
   const settings = createSettingsStore(db, events, secrets)
   const host = createModelHost({ gpu: options.gpu ?? 'auto', threads: options.threads, defaultContextSize: async () => (await settings.get()).contextSize })
   const trainer = createTrainer(options)
-  const services: Services = { paths, db, events, jobs: createJobManager(events), host, settings, trainer, shell: options.shell ?? 'web', options }
+  const services: Services = { paths, db, events, jobs: createJobManager(events), host, settings, trainer, shell: options.shell ?? 'web', exportGrants: new Set(), options }
   const handlers: Partial<Handlers> = {}
   for (const f of FEATURES) Object.assign(handlers, f(services))
   await roundsStartup(services)
@@ -94,12 +105,14 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       return handler(parsed.data, _ctx)
     },
     onEvent: (listener) => events.on(listener),
+    grantExportPath: (path) => void services.exportGrants.add(resolve(path)),
     async close() {
       for (const j of services.jobs.list()) if (j.status === 'running') services.jobs.cancel(j.id)
       await trainer.dispose()
       stopRoundEndRetries(services)
       await host.dispose()
       await db.close()
+      lock.release()
     }
   }
 }

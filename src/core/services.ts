@@ -35,6 +35,8 @@ export interface Services {
   /** Runs training jobs: a warm worker process (default) or one process per job */
   trainer: Trainer
   shell: 'electron' | 'web' | 'cli'
+  /** Export paths the user picked in a save dialog (desktop): writable even outside the exports folder */
+  exportGrants: Set<string>
   /** Test seams and overrides (e.g. trainer binary path, HF base URL for a local test server). */
   options: EngineOptions
 }

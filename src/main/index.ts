@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, ipcMain, safeStorage, session, shell } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, session, shell } from 'electron'
 import { createEngine, type SecretCodec } from '../core/engine'
 import { CONTENT_SECURITY_POLICY } from '../core/rpc/csp'
 
@@ -102,5 +102,7 @@ app.on('will-quit', () => {
 
 main().catch((err) => {
   console.error('Autodidact failed to start:', err)
+  // e.g. the data folder is owned by a web shell or CLI: say so in a window, not only on a console nobody sees
+  dialog.showErrorBox('Autodidact cannot start', err instanceof Error ? err.message : String(err))
   app.exit(1)
 })

@@ -3,6 +3,8 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import { createEngine, type Engine } from '../core/engine'
+import { UserError } from '../core/errors'
+import { writeConnectionFile } from '../core/rpc/connection-file'
 import { CONTENT_SECURITY_POLICY } from '../core/rpc/csp'
 import { attachRpc, randomToken } from '../core/rpc/ws-server'
 import type { EngineOptions } from '../core/services'
@@ -23,7 +25,6 @@ export interface WebShell {
 
 /** The web shell: the built renderer over http plus the engine's contract over a WebSocket, on loopback only. */
 export async function startWebShell(opts: { engine?: Engine; engineOptions: EngineOptions; port?: number; staticDir?: string }): Promise<WebShell> {
-  const engine = opts.engine ?? (await createEngine({ ...opts.engineOptions, shell: 'web' }))
   const staticDir = resolve(opts.staticDir ?? join(process.cwd(), 'out', 'renderer'))
   const token = randomToken()
   const server = createServer((req, res) => {
@@ -56,11 +57,25 @@ export async function startWebShell(opts: { engine?: Engine; engineOptions: Engi
       .on('error', () => res.destroy())
       .pipe(res)
   })
+  // the port first: a busy port fails before the data folder or its database is touched
   await new Promise<void>((r, j) => {
-    server.once('error', j)
+    server.once('error', (err: Error & { code?: string }) => {
+      if (err.code === 'EADDRINUSE') j(new UserError(`Port ${opts.port} on 127.0.0.1 is already in use (another web shell or program). Pick another with --port N, or leave --port out to get a free one.`, 'port_in_use'))
+      else if (err.code === 'EACCES') j(new UserError(`Port ${opts.port} needs privileges this user lacks: pick a port above 1024 with --port N.`, 'port_denied'))
+      else j(err)
+    })
     server.listen(opts.port ?? 0, '127.0.0.1', r)
   })
   const port = (server.address() as AddressInfo).port
+  let engine: Engine
+  try {
+    engine = opts.engine ?? (await createEngine({ ...opts.engineOptions, shell: 'web' }))
+  } catch (err) {
+    await new Promise<void>((r) => server.close(() => r()))
+    throw err
+  }
+  // a CLI on the same data folder runs its commands here instead of opening the folder a second time
+  const removeConnectionFile = writeConnectionFile(engine.services.paths.dataDir, { pid: process.pid, port, token })
   const wss = attachRpc(server, engine, token, () => [`http://127.0.0.1:${port}`, `http://localhost:${port}`])
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
@@ -72,6 +87,7 @@ export async function startWebShell(opts: { engine?: Engine; engineOptions: Engi
       for (const c of wss.clients) c.terminate()
       wss.close()
       await new Promise<void>((r) => server.close(() => r()))
+      removeConnectionFile()
       await engine.close()
     }
   }

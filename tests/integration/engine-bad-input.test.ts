@@ -133,3 +133,41 @@ describe('models.remove with deleteFile deletes only what the app created, insid
     expect(existsSync(demo.path)).toBe(false)
   })
 })
+
+describe('exports stay where the user said', () => {
+  let engine: Engine
+  let dir: string
+  beforeAll(async () => {
+    dir = tempDir('export-dest-')
+    engine = await createEngine({ dataDir: dir, gpu: 'cpu', threads: 1 })
+  })
+  afterAll(async () => {
+    await engine?.close()
+  })
+  const code = async (input: { path: string; overwrite?: boolean }) =>
+    ((await engine.call('export.pairs', { format: 'openai', ...input }).catch((e: unknown) => e)) as { code: string; message: string })
+
+  it('refuses paths outside the exports folder: absolute, ../ and a symlink leading out', async () => {
+    expect((await code({ path: join(dir, 'elsewhere.jsonl') })).code).toBe('export_path')
+    expect((await code({ path: '../autodidact.db' })).message).toMatch(/Exports are written to the exports folder .* is outside it/)
+    symlinkSync(dir, join(dir, 'exports', 'out'))
+    expect((await code({ path: 'out/x.jsonl' })).code).toBe('export_path')
+    expect((await code({ path: '/etc/cron.d/x' })).code).toBe('export_path')
+  })
+
+  it('does not overwrite an existing export silently', async () => {
+    writeFileSync(join(dir, 'exports', 'pairs.jsonl'), 'keep me\n')
+    const err = await code({ path: 'pairs.jsonl' })
+    expect(err.code).toBe('exists')
+    expect(err.message).toMatch(/already exists.*overwrite: true/)
+    // with overwrite, the path is accepted (nothing approved yet, so nothing to write)
+    expect((await code({ path: 'pairs.jsonl', overwrite: true })).code).toBe('empty')
+  })
+
+  it('a path chosen in a save dialog (granted by the desktop shell) may lie anywhere', async () => {
+    const chosen = join(dir, 'chosen.jsonl')
+    expect((await code({ path: chosen })).code).toBe('export_path')
+    engine.grantExportPath(chosen)
+    expect((await code({ path: chosen })).code).toBe('empty')
+  })
+})

@@ -79,6 +79,9 @@ describe('offline experiments', () => {
     const approved = (await engine.services.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM examples WHERE status = 'approved'"))!.n
     expect(approved).toBe(2 * flagged.length)
     const out = tempDir()
+    // outside the exports folder only where the user picked the place in a save dialog (the desktop shell grants it)
+    engine.grantExportPath(join(out, 'pairs.jsonl'))
+    engine.grantExportPath(join(out, 'weather-adapter'))
     const oa = await engine.call('export.pairs', { format: 'openai', path: join(out, 'pairs.jsonl') })
     expect(oa.count).toBe(approved)
     const oaLines = readFileSync(oa.path, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l))
@@ -132,10 +135,7 @@ describe('offline experiments', () => {
           buf = buf.slice(i + 1)
           if (msg.runId) runId = msg.runId
           if (msg.done) seen = msg.done
-          if (seen >= 5 && child.exitCode === null) {
-            child.kill('SIGKILL')
-            resolve()
-          }
+          if (seen >= 5 && child.exitCode === null) child.kill('SIGKILL') // resolved on its exit: the data folder is free then
         }
       })
       child.on('exit', (code, sig) => (sig === 'SIGKILL' ? resolve() : reject(new Error(`child ended early: ${code}`))))

@@ -94,9 +94,9 @@ export const experimentMethods = {
   'experiments.get': m<RunInfo & { report: unknown }>()(z.object({ id: z.string() })),
   'experiments.resume': m<{ jobId: string }>()(z.object({ id: z.string() })),
   'export.pairs': m<{ path: string; count: number }>()(
-    z.object({ format: z.enum(['openai', 'sharegpt']), path: z.string().min(1), roundIds: idList().optional() })
+    z.object({ format: z.enum(['openai', 'sharegpt']), path: z.string().min(1), roundIds: idList().optional(), overwrite: z.boolean().default(false) })
   ),
-  'export.adapter': m<{ path: string; cardPath: string }>()(z.object({ roundId: z.string(), path: z.string().min(1) })),
+  'export.adapter': m<{ path: string; cardPath: string }>()(z.object({ roundId: z.string(), path: z.string().min(1), overwrite: z.boolean().default(false) })),
   'adapters.import': m<{ adapterId: string }>()(z.object({ path: z.string().min(1), name: z.string().optional() })),
   'adapters.list': m<AdapterInfo[]>()(z.object({}))
 } as const

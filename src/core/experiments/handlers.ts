@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs'
-import { basename, isAbsolute, resolve } from 'node:path'
+import { basename, resolve } from 'node:path'
 import type { Handlers, RunConfig } from '../contract'
 import { UserError } from '../errors'
 import { exportAdapter, importAdapter, listAdapters } from '../export/adapter'
+import { exportDestination } from '../export/destination'
 import { approvedPairs, writePairs } from '../export/pairs'
 import { modelsRepo } from '../models/repo'
 import type { Services } from '../services'
@@ -15,7 +16,6 @@ export function experimentsHandlers(s: Services): Partial<Handlers> {
   // runs that were going when the app stopped become interrupted; every handler waits for this first
   const ready = experimentsRepo.markInterrupted(s.db)
   const active = new Set<string>()
-  const outPath = (p: string) => (isAbsolute(p) ? p : resolve(s.paths.exportsDir, p))
 
   function startJob(runId: string, label: string): string {
     active.add(runId)
@@ -81,16 +81,16 @@ export function experimentsHandlers(s: Services): Partial<Handlers> {
       if (run.status === 'done') throw new UserError('This run is finished: start a new one to run it again.', 'invalid_state')
       return { jobId: startJob(id, `Experiment ${id} (resumed at ${run.done}/${run.total})`) }
     },
-    'export.pairs': async ({ format, path, roundIds }) => {
+    'export.pairs': async ({ format, path, roundIds, overwrite }) => {
       await ready
+      const dest = await exportDestination(s, path, overwrite)
       const pairs = await approvedPairs(s.db, roundIds)
       if (pairs.length === 0) throw new UserError('There is no approved pair to export yet: approve generated examples in Review first.', 'empty')
-      const dest = outPath(path)
       return { path: dest, count: await writePairs(dest, pairs, format) }
     },
-    'export.adapter': async ({ roundId, path }) => {
+    'export.adapter': async ({ roundId, path, overwrite }) => {
       await ready
-      return exportAdapter(s, roundId, outPath(path))
+      return exportAdapter(s, roundId, await exportDestination(s, path, overwrite))
     },
     'adapters.import': async ({ path, name }) => {
       await ready
