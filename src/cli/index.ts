@@ -122,8 +122,16 @@ async function run(e: Engine): Promise<void> {
 if (argv[0] === 'db' && argv[1] === 'move-aside') {
   // works without opening the database: this is what to run when it cannot be opened
   const { moveDbAside } = await import('../core/storage/damaged')
+  const { acquireDataLock } = await import('../core/storage/data-lock')
   try {
-    const moved = moveDbAside(join(dataDir, 'autodidact.db'))
+    // never from under a running engine: take the folder's lock first (refused, naming the owner, when it is live)
+    const lock = acquireDataLock(dataDir, 'cli')
+    let moved: string
+    try {
+      moved = moveDbAside(join(dataDir, 'autodidact.db'))
+    } finally {
+      lock.release()
+    }
     print(asJson ? { movedTo: moved } : `The database was moved to ${moved}. The next start creates a fresh one.`)
     process.exit(0)
   } catch (err) {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
@@ -102,6 +102,12 @@ describe('a damaged database', () => {
     expect(err.stderr).toContain(`error (db_corrupt): The database ${db} is damaged`)
     expect(err.stderr).toMatch(/nothing was changed\. To start fresh, move it aside: `autodidact db move-aside --data-dir ".*"`/)
     expect(readFileSync(db)).toEqual(bytes) // untouched
+    // never from under a live engine: a folder held by another process (this test's, alive) is refused
+    writeFileSync(join(dir, 'engine.lock'), JSON.stringify({ pid: process.pid, shell: 'web', startedAt: Date.now() }))
+    const held = await fails(cli(dir, 'db', 'move-aside'))
+    expect(held.stderr).toContain('is in use by an Autodidact web shell')
+    expect(readFileSync(db)).toEqual(bytes)
+    rmSync(join(dir, 'engine.lock'))
     const moved = JSON.parse((await cli(dir, 'db', 'move-aside')).stdout).movedTo
     expect(moved).toMatch(/autodidact\.db\.damaged-/)
     expect(readFileSync(moved)).toEqual(bytes)
