@@ -18,10 +18,14 @@ export function setRoundStarter(fn: RoundStarter): void {
 }
 
 export function chatHandlers(s: Services): Partial<Handlers> {
+  // Two first calls at once (the UI asks on several screens) must not seed the default profile twice.
+  let seeding: Promise<unknown> | null = null
   async function profiles() {
     const list = await chatRepo.listProfiles(s.db)
     if (list.length) return list
-    return [await chatRepo.saveProfile(s.db, DEFAULT_PROFILE)]
+    seeding ??= chatRepo.saveProfile(s.db, DEFAULT_PROFILE)
+    await seeding
+    return chatRepo.listProfiles(s.db)
   }
 
   return {
@@ -34,6 +38,11 @@ export function chatHandlers(s: Services): Partial<Handlers> {
       return chatRepo.createConversation(s.db, { title, profileId: pid, modelId: s.host.loaded()?.modelId ?? null })
     },
     'conversations.remove': async ({ id }) => ({ removed: await chatRepo.removeConversation(s.db, id) }),
+    'conversations.rename': async ({ id, title }) => {
+      if (!(await chatRepo.getConversation(s.db, id))) throw new UserError('That conversation no longer exists.', 'not_found')
+      await chatRepo.renameConversation(s.db, id, title)
+      return (await chatRepo.getConversation(s.db, id))!
+    },
     'conversations.messages': async ({ conversationId }) => chatRepo.messages(s.db, conversationId),
     'chat.send': async ({ conversationId, content, maxTokens }) => {
       const conv = await chatRepo.getConversation(s.db, conversationId)

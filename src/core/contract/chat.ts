@@ -108,6 +108,7 @@ export const chatMethods = {
   'conversations.list': m<Conversation[]>()(z.object({})),
   'conversations.create': m<Conversation>()(z.object({ title: z.string().optional(), profileId: z.string().nullable().optional() })),
   'conversations.remove': m<{ removed: boolean }>()(z.object({ id: z.string() })),
+  'conversations.rename': m<Conversation>()(z.object({ id: z.string(), title: z.string().trim().min(1, 'A conversation needs a name.').max(200, 'Keep the name under 200 characters.') })),
   'conversations.messages': m<Message[]>()(z.object({ conversationId: z.string() })),
   /**
    * Sends a user message. Returns at once with the job id; tokens stream as chat.token events and the

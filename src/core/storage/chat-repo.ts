@@ -25,7 +25,7 @@ const toMessage = (r: MessageRow): Message => ({
 export const chatRepo = {
   async listProfiles(db: Db): Promise<AgentProfile[]> {
     const rows = await db.all<{ id: string; name: string; system_prompt: string; tools: string; allow_text: number; created_at: number }>(
-      'SELECT * FROM profiles ORDER BY created_at'
+      'SELECT * FROM profiles ORDER BY created_at, id'
     )
     return rows.map((r) => ({
       id: r.id, name: r.name, systemPrompt: r.system_prompt, tools: fromJson(r.tools) ?? [], allowText: r.allow_text === 1, createdAt: r.created_at

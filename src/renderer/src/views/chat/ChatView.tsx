@@ -5,6 +5,8 @@ import { useAction, useCall, useEvent } from '../../hooks'
 import { engine } from '../../rpc'
 import { Button } from '../../ui/Button'
 import { Select, Textarea } from '../../ui/Field'
+import { useConfirm } from '../../ui/Dialog'
+import { ConversationItem } from './ConversationItem'
 import { EmptyState, ErrorNote } from '../../ui/States'
 import { useRoundTracker } from '../rounds/useRoundTracker'
 import { MessageView, speedText } from './MessageView'
@@ -26,6 +28,9 @@ export function ChatView({ info, goTo, openRound }: { info: SystemInfo | null; g
   const profiles = useCall('profiles.list', {})
   const settings = useCall('settings.get', {})
   const [active, setActive] = useState<Conversation | null>(null)
+  // A new conversation is only a draft (its agent chosen) until its first message: empty ones are never stored.
+  const [draftProfile, setDraftProfile] = useState<string | null | undefined>(undefined)
+  const { confirm, dialog } = useConfirm()
   const [messages, setMessages] = useState<Message[]>([])
   const [draft, setDraft] = useState('')
   const [streaming, setStreaming] = useState<Streaming | null>(null)
@@ -36,8 +41,8 @@ export function ChatView({ info, goTo, openRound }: { info: SystemInfo | null; g
   const bottom = useRef<HTMLDivElement>(null)
 
   useEffect(() => {
-    if (!active && conversations.data?.length) setActive(conversations.data[0])
-  }, [conversations.data, active])
+    if (!active && draftProfile === undefined && conversations.data?.length) setActive(conversations.data[0])
+  }, [conversations.data, active, draftProfile])
   useEffect(() => {
     if (active) void engine.call('conversations.messages', { conversationId: active.id }).then(setMessages)
     else setMessages([])
@@ -81,8 +86,9 @@ export function ChatView({ info, goTo, openRound }: { info: SystemInfo | null; g
     await action.run(async () => {
       let conv = active
       if (!conv) {
-        conv = await engine.call('conversations.create', { profileId: profiles.data?.[0]?.id ?? null })
+        conv = await engine.call('conversations.create', { profileId: answeringProfile })
         setActive(conv)
+        setDraftProfile(undefined)
         void conversations.reload()
       }
       await sendIn(conv, text)
@@ -93,8 +99,9 @@ export function ChatView({ info, goTo, openRound }: { info: SystemInfo | null; g
   const tryLoop = () =>
     void action.run(async () => {
       try {
-        const conv = await startTour(profiles.data?.[0]?.id ?? null, setTourStep)
+        const conv = await startTour(answeringProfile, setTourStep)
         setActive(conv)
+        setDraftProfile(undefined)
         void conversations.reload()
         setTourStep(null)
         await sendIn(conv, TOUR_QUESTION, TOUR_MAX_TOKENS)
@@ -102,13 +109,28 @@ export function ChatView({ info, goTo, openRound }: { info: SystemInfo | null; g
         setTourStep(null)
       }
     })
-  const newConversation = async (profileId: string | null) => {
-    const conv = await action.run(() => engine.call('conversations.create', { profileId }))
-    if (conv) {
-      setActive(conv)
-      void conversations.reload()
-    }
+  const newConversation = (profileId: string | null) => {
+    setActive(null)
+    setDraftProfile(profileId)
   }
+  const rename = (c: Conversation, title: string) =>
+    void action.run(async () => {
+      const renamed = await engine.call('conversations.rename', { id: c.id, title })
+      if (active?.id === c.id) setActive(renamed)
+      await conversations.reload()
+    })
+  const remove = async (c: Conversation) => {
+    const ok = await confirm({ title: 'Delete this conversation?', body: `"${c.title}" and its messages are deleted. Rounds started from it stay in Rounds.`, confirmLabel: 'Delete', danger: true })
+    if (!ok) return
+    await action.run(async () => {
+      await engine.call('conversations.remove', { id: c.id })
+      if (active?.id === c.id) newConversation(active.profileId)
+      await conversations.reload()
+    })
+  }
+  // The profile that will answer: the conversation's own (a deleted profile means no tools), else the draft's.
+  const known = (id: string | null | undefined) => (id && profiles.data?.some((p) => p.id === id) ? id : null)
+  const answeringProfile = active ? known(active.profileId) : draftProfile !== undefined ? known(draftProfile) : (profiles.data?.[0]?.id ?? null)
   const improve = (messageId: string) =>
     void action.run(async () => {
       await engine.call('rounds.start', { messageId })
@@ -119,14 +141,17 @@ export function ChatView({ info, goTo, openRound }: { info: SystemInfo | null; g
   return (
     <div className="flex h-full min-h-[600px] gap-4">
       <aside className="flex w-60 shrink-0 flex-col gap-2">
-        <Button variant="primary" onClick={() => void newConversation(active?.profileId ?? profiles.data?.[0]?.id ?? null)} data-testid="new-conversation">
+        <Button variant="primary" onClick={() => newConversation(answeringProfile)} data-testid="new-conversation">
           New conversation
         </Button>
         <div className="flex-1 space-y-0.5 overflow-auto" data-testid="conversation-list">
+          {draftProfile !== undefined && !active && (
+            <div className="truncate rounded-md bg-sunken px-2.5 py-1.5 text-sm font-medium italic" data-testid="draft-conversation">
+              New conversation
+            </div>
+          )}
           {conversations.data?.map((c) => (
-            <button key={c.id} onClick={() => setActive(c)} className={`block w-full truncate rounded-md px-2.5 py-1.5 text-left text-sm ${active?.id === c.id ? 'bg-sunken font-medium' : 'text-muted hover:bg-sunken'}`}>
-              {c.title}
-            </button>
+            <ConversationItem key={c.id} conversation={c} active={active?.id === c.id} onOpen={() => (setActive(c), setDraftProfile(undefined))} onRename={(t) => rename(c, t)} onDelete={() => void remove(c)} />
           ))}
         </div>
       </aside>
@@ -134,7 +159,7 @@ export function ChatView({ info, goTo, openRound }: { info: SystemInfo | null; g
         <header className="flex items-center gap-3 border-b border-line px-4 py-2.5">
           <label className="flex items-center gap-2 text-xs text-muted">
             Agent
-            <Select aria-label="Agent profile" className="!w-56 !py-1" value={active?.profileId ?? ''} onChange={(e) => void newConversation(e.target.value || null)}>
+            <Select aria-label="Agent profile" className="!w-56 !py-1" value={answeringProfile ?? ''} data-testid="agent-picker" onChange={(e) => newConversation(e.target.value || null)}>
               {profiles.data?.map((p) => (
                 <option key={p.id} value={p.id}>
                   {p.name} ({p.tools.length} tools)
@@ -240,6 +265,7 @@ export function ChatView({ info, goTo, openRound }: { info: SystemInfo | null; g
           </div>
         </div>
       </section>
+      {dialog}
     </div>
   )
 }
