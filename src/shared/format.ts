@@ -12,3 +12,5 @@ export function formatBytes(n: number | null | undefined): string {
 export const pct = (x: number | null | undefined, digits = 0) => (x === null || x === undefined ? '–' : `${(x * 100).toFixed(digits)}%`)
 export const ms = (x: number | null | undefined) => (x === null || x === undefined ? '–' : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${Math.round(x)} ms`)
 export const when = (t: number) => new Date(t).toLocaleString()
+/** A stored id such as `awaiting_review` as the words a person reads: "awaiting review". */
+export const words = (id: string) => id.replace(/_/g, ' ')

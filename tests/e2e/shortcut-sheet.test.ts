@@ -53,6 +53,28 @@ describe('web shell in Chromium: the keyboard shortcut sheet', () => {
     expect(box.x + box.width).toBeLessThanOrEqual(width)
     await page.keyboard.press('Escape')
     await sheet.waitFor({ state: 'hidden' })
+    // round states read as words, not stored ids (awaiting_review)
+    await page.keyboard.press('Alt+3')
+    await page.getByLabel('Filter by status').waitFor()
+    const states = await page.locator('option[value=awaiting_review]').allTextContents()
+    expect(states).toEqual(['awaiting review'])
+    expect((await page.locator('select option').allTextContents()).filter((t) => t.includes('_'))).toEqual([])
+    await page.close()
+  })
+
+  it('at 900 px no view scrolls sideways (the views as a new user first sees them)', async () => {
+    const page = await browser.newPage({ viewport: { width: 900, height: 800 } })
+    await page.goto(shell.url)
+    await expect.poll(() => page.getByTestId('backend').textContent(), { timeout: 30_000 }).toMatch(/CPU only/)
+    for (const view of ['chat', 'review', 'rounds', 'models', 'experiments', 'settings']) {
+      await page.getByTestId(`nav-${view}`).click()
+      await page.waitForTimeout(500)
+      const sizes = await page.evaluate(() => {
+        const el = document.scrollingElement!
+        return { scroll: el.scrollWidth, client: el.clientWidth }
+      })
+      expect(sizes.scroll, view).toBeLessThanOrEqual(sizes.client)
+    }
     await page.close()
   })
 })

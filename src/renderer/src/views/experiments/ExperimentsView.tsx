@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
 import type { ExperimentMethod, RunInfo } from '../../../../core/contract'
-import { ms, pct, when } from '../../../../shared/format'
+import { ms, pct, when, words } from '../../../../shared/format'
 import { useAction, useCall, useEvent } from '../../hooks'
 import { engine } from '../../rpc'
 import { Badge } from '../../ui/Badge'
@@ -114,7 +114,7 @@ function RunView({ run }: { run: RunInfo }) {
       testId="run-detail"
       actions={
         <>
-          <Badge tone={run.status === 'done' ? 'ok' : run.status === 'failed' ? 'bad' : 'accent'}>{run.status}</Badge>
+          <Badge tone={run.status === 'done' ? 'ok' : run.status === 'failed' ? 'bad' : 'accent'}>{words(run.status)}</Badge>
           {['interrupted', 'cancelled', 'failed'].includes(run.status) && (
             <Button size="sm" onClick={() => void action.run(() => engine.call('experiments.resume', { id: run.id }))}>
               Resume
@@ -210,7 +210,7 @@ export function ExperimentsView() {
                   <button data-testid="run-row" onClick={() => setSelected(r.id)} className={`min-w-0 flex-1 rounded-md p-2 text-left text-sm ${selected === r.id ? 'bg-sunken' : 'hover:bg-sunken'}`}>
                     <div className="flex items-center justify-between">
                       <span>{r.config.methods.join(', ')}</span>
-                      <Badge tone={r.status === 'done' ? 'ok' : r.status === 'failed' ? 'bad' : 'accent'}>{r.status}</Badge>
+                      <Badge tone={r.status === 'done' ? 'ok' : r.status === 'failed' ? 'bad' : 'accent'}>{words(r.status)}</Badge>
                     </div>
                     <div className="text-xs text-muted">
                       {r.done}/{r.total} · {when(r.createdAt)}

@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import type { Example, Round, TrainingDevice } from '../../../../core/contract'
-import { ms } from '../../../../shared/format'
+import { ms, words } from '../../../../shared/format'
 import { useAction, useCall, useEvent } from '../../hooks'
 import { engine } from '../../rpc'
 import { Badge } from '../../ui/Badge'
@@ -38,7 +38,7 @@ export function RoundDetail({ round, onChanged }: { round: Round & { examples: E
     <div className="space-y-4" data-testid="round-detail">
       {dialog}
       <div className="flex flex-wrap items-center gap-2">
-        <span data-testid="round-status"><Badge tone={state.tone}>{round.status === 'awaiting_review' ? 'awaiting review' : round.status === 'no_valid_examples' ? 'no valid examples' : round.status}</Badge></span>
+        <span data-testid="round-status"><Badge tone={state.tone}>{words(round.status)}</Badge></span>
         <span className="text-xs text-muted">
           stage {round.stage} · mode {round.mode} · margin {round.uncertainty?.margin.toFixed(3) ?? '–'} vs τ {round.uncertainty?.tau ?? '–'}
         </span>
@@ -160,7 +160,7 @@ export function RoundDetail({ round, onChanged }: { round: Round & { examples: E
         <ol className="space-y-1.5 text-xs">
           {round.examples.map((e) => (
             <li key={e.id} className="flex items-start gap-2">
-              <Badge tone={tone(e.status)}>{e.status}</Badge>
+              <Badge tone={tone(e.status)}>{words(e.status)}</Badge>
               <span className="min-w-0 flex-1">
                 {e.input || <em className="text-muted">(unparsed output)</em>} {e.call && <code className="text-muted">{JSON.stringify(e.call)}</code>}
                 {e.reason && <span className="block text-muted">{e.reason}</span>}

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
 import type { Example, Round } from '../../../../core/contract'
-import { when } from '../../../../shared/format'
+import { when, words } from '../../../../shared/format'
 import { useCall, useEvent } from '../../hooks'
 import { engine } from '../../rpc'
 import { Badge } from '../../ui/Badge'
@@ -43,7 +43,7 @@ export function RoundsView({ focus = null }: { focus?: string | null }) {
           <option value="">All statuses</option>
           {STATUSES.map((s) => (
             <option key={s} value={s}>
-              {s}
+              {words(s)}
             </option>
           ))}
         </Select>
@@ -69,7 +69,7 @@ export function RoundsView({ focus = null }: { focus?: string | null }) {
                   <button data-testid="round-row" aria-current={selected === r.id ? 'true' : undefined} onClick={() => setSelected(r.id)} className={`w-full rounded-md p-2 text-left ${selected === r.id ? 'bg-sunken' : 'hover:bg-sunken'}`}>
                     <div className="truncate text-sm">{r.query}</div>
                     <div className="mt-0.5 flex items-center gap-2 text-xs text-muted">
-                      <Badge tone={roundState(r).tone}>{r.status}</Badge>
+                      <Badge tone={roundState(r).tone}>{words(r.status)}</Badge>
                       {r.pending > 0 && <span>{r.pending} to review</span>}
                       <span className="ml-auto">{when(r.createdAt)}</span>
                     </div>
