@@ -77,4 +77,22 @@ describe('web shell in Chromium: the keyboard shortcut sheet', () => {
     }
     await page.close()
   })
+
+  it('settings: number fields carry the engine\'s own bounds', async () => {
+    const page = await browser.newPage({ viewport: { width: 1360, height: 800 } })
+    await page.goto(shell.url)
+    await page.getByTestId('nav-settings').click()
+    await page.getByTestId('save-settings').waitFor({ timeout: 30_000 })
+    const bounds = async (id: string) => [await page.getByTestId(id).getAttribute('min'), await page.getByTestId(id).getAttribute('max')]
+    expect(await bounds('lora-rank')).toEqual(['1', '256'])
+    expect(await bounds('optim-epochs')).toEqual(['1', '100'])
+    expect(await bounds('optim-warmup')).toEqual(['0', '1'])
+    expect(await bounds('context-size')).toEqual(['256', '131072'])
+    expect(await bounds('k')).toEqual(['1', '20'])
+    expect(await bounds('tau')).toEqual(['0', '1'])
+    // out of bounds is flagged by the field itself before anything is sent
+    await page.getByTestId('lora-rank').fill('999')
+    expect(await page.getByTestId('lora-rank').evaluate((el) => (el as HTMLInputElement).validity.rangeOverflow)).toBe(true)
+    await page.close()
+  })
 })
