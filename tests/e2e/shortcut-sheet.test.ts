@@ -93,6 +93,16 @@ describe('web shell in Chromium: the keyboard shortcut sheet', () => {
     // out of bounds is flagged by the field itself before anything is sent
     await page.getByTestId('lora-rank').fill('999')
     expect(await page.getByTestId('lora-rank').evaluate((el) => (el as HTMLInputElement).validity.rangeOverflow)).toBe(true)
+    // an edit shows the unsaved bar until saved or discarded
+    await page.getByTestId('unsaved-bar').waitFor()
+    await page.getByTestId('discard-settings').click()
+    await page.getByTestId('unsaved-bar').waitFor({ state: 'hidden' })
+    expect(await page.getByTestId('lora-rank').inputValue()).toBe(String((await shell.engine.call('settings.get', {})).lora.rank))
+    await page.getByTestId('k').fill('4')
+    await page.getByTestId('unsaved-bar').waitFor()
+    await page.getByTestId('save-settings').click()
+    await page.getByTestId('unsaved-bar').waitFor({ state: 'hidden' })
+    expect((await shell.engine.call('settings.get', {})).k).toBe(4)
     await page.close()
   })
 })

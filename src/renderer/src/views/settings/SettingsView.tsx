@@ -21,6 +21,14 @@ export function SettingsView({ info }: { info: SystemInfo | null }) {
   useEffect(() => {
     setS(current.data)
   }, [current.data])
+  const dirty = Boolean(s && current.data && (JSON.stringify(s) !== JSON.stringify(current.data) || apiKey !== ''))
+  useEffect(() => {
+    if (!dirty) return
+    // closing or reloading the tab with unsaved settings asks first
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault()
+    window.addEventListener('beforeunload', warn)
+    return () => window.removeEventListener('beforeunload', warn)
+  }, [dirty])
   if (!s) return <ErrorNote error={current.error} onRetry={() => void current.reload()} />
   const set = (patch: Partial<Settings>) => {
     setSaved(false)
@@ -38,7 +46,21 @@ export function SettingsView({ info }: { info: SystemInfo | null }) {
     <div className="mx-auto max-w-3xl space-y-5">
       <PageHeader title="Settings" subtitle="Defaults for uncertainty, self-augmentation, review and training." actions={<Button variant="primary" onClick={save} disabled={action.busy} data-testid="save-settings">Save</Button>} />
       <ErrorNote error={action.error} />
-      {saved && <p className="text-sm text-ok">Saved.</p>}
+      {saved && !dirty && <p className="text-sm text-ok">Saved.</p>}
+      {dirty && (
+        <div role="status" data-testid="unsaved-bar" className="sticky top-0 z-10 flex items-center gap-3 rounded-md border border-warn bg-panel px-3 py-2 text-sm shadow">
+          <span className="font-medium text-warn">Unsaved changes</span>
+          <span className="text-muted">They apply only once saved.</span>
+          <span className="ml-auto flex gap-2">
+            <Button size="sm" variant="ghost" onClick={() => (setS(current.data), setApiKey(''))} data-testid="discard-settings">
+              Discard
+            </Button>
+            <Button size="sm" variant="primary" onClick={save} disabled={action.busy}>
+              Save
+            </Button>
+          </span>
+        </div>
+      )}
       <Card title="Uncertainty">
         <div className="grid gap-3 md:grid-cols-3">
           <Field label="Estimator">
