@@ -16,6 +16,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameS
 import { cpus } from 'node:os'
 import { delimiter, dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { copyWindowsDlls } from './stage-trainer.mjs'
 import { cudaArchDefs } from './trainer-cuda.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -76,6 +77,15 @@ function prebuiltGgml(dir) {
   return base && loader ? { base: join(dir, base), loader: join(dir, loader) } : null
 }
 
+// AUTODIDACT_GGML_IMPLIBS ('<ggml-base.lib>;<ggml.lib>') when given, else written by win-import-libs.mjs
+function windowsImportLibs() {
+  if (process.env.AUTODIDACT_GGML_IMPLIBS) return process.env.AUTODIDACT_GGML_IMPLIBS
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'win-import-libs.mjs')], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' })
+  const libs = r.status === 0 ? r.stdout.trim().split(/\r?\n/).pop() : ''
+  if (!libs) throw new Error(`a trainer build on Windows needs import libraries for node-llama-cpp's ggml DLLs and they could not be made (${(r.stderr || r.error?.message || '').trim().slice(-300)}): run \`npm run build:trainer\` from a "Developer Command Prompt for VS" (dumpbin and lib on PATH), or set AUTODIDACT_GGML_IMPLIBS to the two .lib files`)
+  return libs
+}
+
 function hashSources(backend) {
   const h = createHash('sha256')
   const walk = (dir) => {
@@ -133,6 +143,8 @@ function build(backendOverride) {
     defs.push(`-DAUTODIDACT_RPATH=${origin};${origin}/${rel};${plain.dir}`)
     // without a folder from the app, the trainer tries node-llama-cpp's GPU folders in order, then the plain one
     defs.push(`-DAUTODIDACT_DEFAULT_BACKENDS=${folders.map((f) => f.dir).join(delimiter)}`)
+    // Windows has no RPATH and MSVC links a DLL through an import library: make them (or take the given ones)
+    if (process.platform === 'win32') defs.push(`-DAUTODIDACT_GGML_IMPLIBS=${windowsImportLibs()}`)
     note = `ggml from ${plain.pkg} (prebuilt); backends at run time from ${folders.map((f) => f.pkg).join(', ')}`
   } else {
     if (backend === 'cuda') defs.push('-DGGML_CUDA=ON', ...cudaArchDefs(process.env))
@@ -155,6 +167,7 @@ function build(backendOverride) {
   const tmpBin = `${outBin}.${process.pid}.tmp`
   copyFileSync(built, tmpBin)
   renameSync(tmpBin, outBin)
+  if (backend === 'hybrid' && process.platform === 'win32') copyWindowsDlls(dirname(outBin))
   writeFileSync(join(dirname(outBin), 'backend.txt'), backend)
   rmSync(join(dirname(outBin), 'backend-note.txt'), { force: true })
   if (note) writeFileSync(join(dirname(outBin), 'build-note.txt'), note)

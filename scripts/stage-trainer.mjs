@@ -51,7 +51,7 @@ export function packagedTrainers(dir) {
 }
 
 // Windows: the DLLs a hybrid trainer links (ggml-base, ggml) from node-llama-cpp's plain package, put beside it
-function copyWindowsDlls(binDir) {
+export function copyWindowsDlls(binDir) {
   const bins = join(root, 'node_modules', '@node-llama-cpp', `win-${process.arch}`, 'bins')
   if (!existsSync(bins)) return
   for (const sub of readdirSync(bins)) {
