@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createEngine, type Engine } from '../../src/core/engine'
 import { sendBadFrame, callOnce, rpcUrl, type BadFrame } from '../fixtures/bad-frames'
+import { fillDatabase } from '../fixtures/disk-full'
 import { INSANE_KINDS, writeCorruptModel, writeInsaneModel, type CorruptKind } from '../fixtures/corrupt-models'
-import { tempDir } from '../fixtures/engine'
+import { engineWithModel, nextEvent, tempDir } from '../fixtures/engine'
 import { childPids, faultTable, lostRows, SETTLED, snapshotRows, stuckRounds, type FaultRow, type RowSnapshot } from '../fixtures/fault-rows'
 import { alive } from '../fixtures/process'
 import { startWebProcess } from '../fixtures/web-process'
@@ -16,6 +18,7 @@ import { startWebProcess } from '../fixtures/web-process'
 const rows: FaultRow[] = []
 afterAll(() => console.log(`\nfault injection:\n${faultTable(rows)}`))
 
+const pairs = JSON.stringify({ examples: [{ input: 'How warm is it in Rome?', call: { name: 'get_weather', arguments: { city: 'Rome' } } }, { input: 'Weather in Oslo', call: { name: 'get_weather', arguments: { city: 'Oslo' } } }] })
 const stageChild = join(__dirname, '..', 'fixtures', 'round-stage-child.ts')
 const open = (dataDir: string) => createEngine({ dataDir, gpu: 'cpu', threads: 1 })
 
@@ -69,6 +72,45 @@ describe.sequential('fault injection', () => {
       const r = await engine.call('rounds.get', { id: before.rounds[0] })
       return orphans === 0 && r.status === expected[stage] && SETTLED.includes(r.status)
     })
+  })
+
+  it('the trainer killed with SIGKILL mid-training, then disk full (SQLITE_FULL) when the next round ends', async () => {
+    const dir = tempDir('fault-train-')
+    const { engine: e } = await engineWithModel({ dataDir: dir, augmentOverride: async () => pairs })
+    let closed = false
+    try {
+      await e.call('settings.update', { k: 2, reviewPolicy: 'auto-approve-valid', optim: { lr: 1e-3, epochs: 100, warmup: 0, schedule: 'constant', weightDecay: 0 } } as never)
+      const profileId = (await e.call('profiles.list', {}))[0].id
+      const training = async () => {
+        const progress = nextEvent(e, (x) => x.type === 'train.progress', 240_000)
+        const started = await e.call('rounds.start', { query: 'What is the weather in Paris?', profileId })
+        await progress
+        return started
+      }
+      // 1. the trainer dies
+      const first = await training()
+      let before = await snapshotRows(e.services.db)
+      const trainers = childPids(process.pid).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('autodidact-trainer'))
+      const failed = nextEvent(e, (x) => x.type === 'round.update' && x.roundId === first.roundId && x.status !== 'training', 60_000)
+      for (const pid of trainers) process.kill(pid, 'SIGKILL')
+      await failed
+      const r = await e.call('rounds.get', { id: first.roundId })
+      const trainerSurvived = trainers.length > 0 && r.status === 'failed' && /SIGKILL/.test(r.error ?? '')
+      rows.push({ fault: 'trainer kill -9 mid-training', survived: trainerSurvived, lost: await lostRows(e.services.db, before) })
+      // 2. the database is full when the next round ends; the app closes before space returns
+      const second = await training()
+      before = await snapshotRows(e.services.db)
+      await fillDatabase(e.services.db)
+      const ended = nextEvent(e, (x) => x.type === 'round.update' && x.roundId === second.roundId && x.status === 'interrupted', 60_000)
+      await e.call('jobs.cancel', { jobId: second.jobId })
+      await ended
+      closed = true
+      await e.close()
+      await reopenAndCheck('disk full on a round end', dir, before, async (again) => (await again.call('rounds.get', { id: second.roundId })).status === 'interrupted')
+      expect(trainerSurvived).toBe(true)
+    } finally {
+      if (!closed) await e.close()
+    }
   })
 
   // the rest share the folder left by the kill while awaiting review (a conversation, a round, an approved pair)
