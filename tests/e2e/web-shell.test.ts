@@ -125,6 +125,14 @@ describe('web shell in Chromium: the whole TT-SI walk', () => {
   }
 
   it('settings: RSS over sampled full calls lists the sampled calls as the candidates', async () => {
+    // A random-weight model rarely closes an unbounded string: with the schema's own grammar its greedy call then
+    // runs to the token limit and is no call at all. Bounded strings make every call (greedy and sampled) close.
+    const [profile] = await shell.engine.call('profiles.list', {})
+    const bounded = (schema: Record<string, unknown>): Record<string, unknown> =>
+      schema.type === 'string' && !schema.enum ? { ...schema, maxLength: 8 }
+      : schema.properties ? { ...schema, properties: Object.fromEntries(Object.entries(schema.properties as Record<string, Record<string, unknown>>).map(([k, v]) => [k, bounded(v)])) }
+      : schema
+    await shell.engine.call('profiles.save', { ...profile, tools: profile.tools.map((t) => ({ ...t, parameters: { ...bounded(t.parameters as Record<string, unknown>), type: 'object' as const } })) })
     await page.getByTestId('nav-settings').click()
     await page.getByTestId('rss-candidates').selectOption('sampled-calls')
     await page.getByTestId('rss-samples').fill('3')
