@@ -119,5 +119,7 @@ export const systemMethods = {
   'jobs.list': m<JobInfo[]>()(z.object({})),
   'jobs.cancel': m<{ cancelled: boolean }>()(z.object({ jobId: z.string() })),
   'settings.get': m<Settings>()(z.object({})),
-  'settings.update': m<Settings>()(settingsPatchSchema)
+  'settings.update': m<Settings>()(settingsPatchSchema),
+  /** min/max of each numeric setting (dotted path), from the schema above: the renderer's <input min max> */
+  'settings.bounds': m<Record<string, { min?: number; max?: number }>>()(z.object({}))
 } as const

@@ -1,3 +1,4 @@
+import { allSettingBounds } from '../settings/bounds'
 import type { Handlers } from '../contract'
 import type { Services } from '../services'
 import { trainerStatus } from '../trainer/client'
@@ -20,6 +21,7 @@ export function systemHandlers(s: Services): Partial<Handlers> {
     'jobs.list': async () => s.jobs.list(),
     'jobs.cancel': async ({ jobId }) => ({ cancelled: s.jobs.cancel(jobId) }),
     'settings.get': async () => s.settings.get(),
+    'settings.bounds': async () => allSettingBounds(),
     'settings.update': async (patch) => s.settings.update(patch)
   }
 }

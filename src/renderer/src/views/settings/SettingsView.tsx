@@ -7,13 +7,14 @@ import { Card, PageHeader } from '../../ui/Card'
 import { Field, Input, Select } from '../../ui/Field'
 import { ErrorNote } from '../../ui/States'
 import { TEACHER_HTTP_LIMITS as LIMITS } from '../../../../shared/teacher'
-import { settingBounds } from './bounds'
+import { boundsOf } from './bounds'
 
 const num = (v: string) => (v === '' ? NaN : Number(v))
 type HttpTeacher = Extract<Settings['teacher'], { kind: 'http' }>
 
 export function SettingsView({ info }: { info: SystemInfo | null }) {
   const current = useCall('settings.get', {})
+  const bounds = useCall('settings.bounds', {})
   const [s, setS] = useState<Settings | null>(null)
   const [apiKey, setApiKey] = useState('')
   const [saved, setSaved] = useState(false)
@@ -71,7 +72,7 @@ export function SettingsView({ info }: { info: SystemInfo | null }) {
             </Select>
           </Field>
           <Field label="Threshold τ" hint="Uncertain when the margin is below τ (paper: 0.95)">
-            <Input type="number" step="0.01" {...settingBounds('tau')} value={s.tau} onChange={(e) => set({ tau: num(e.target.value) })} data-testid="tau" />
+            <Input type="number" step="0.01" {...boundsOf(bounds.data, 'tau')} value={s.tau} onChange={(e) => set({ tau: num(e.target.value) })} data-testid="tau" />
           </Field>
           <Field label="RSS scores">
             <Select value={s.rssNormalize} onChange={(e) => set({ rssNormalize: e.target.value as Settings['rssNormalize'] })}>
@@ -102,7 +103,7 @@ export function SettingsView({ info }: { info: SystemInfo | null }) {
       <Card title="Self-augmentation and review">
         <div className="grid gap-3 md:grid-cols-3">
           <Field label="Examples per round (K)">
-            <Input type="number" data-testid="k" {...settingBounds('k')} value={s.k} onChange={(e) => set({ k: num(e.target.value) })} />
+            <Input type="number" data-testid="k" {...boundsOf(bounds.data, 'k')} value={s.k} onChange={(e) => set({ k: num(e.target.value) })} />
           </Field>
           <Field label="Review policy">
             <Select value={s.reviewPolicy} onChange={(e) => set({ reviewPolicy: e.target.value as Settings['reviewPolicy'] })} data-testid="review-policy">
@@ -150,19 +151,19 @@ export function SettingsView({ info }: { info: SystemInfo | null }) {
       <Card title="LoRA training defaults">
         <div className="grid gap-3 md:grid-cols-4">
           <Field label="Rank">
-            <Input type="number" data-testid="lora-rank" {...settingBounds('lora', 'rank')} value={s.lora.rank} onChange={(e) => set({ lora: { ...s.lora, rank: num(e.target.value) } })} />
+            <Input type="number" data-testid="lora-rank" {...boundsOf(bounds.data, 'lora', 'rank')} value={s.lora.rank} onChange={(e) => set({ lora: { ...s.lora, rank: num(e.target.value) } })} />
           </Field>
           <Field label="Alpha">
-            <Input type="number" data-testid="lora-alpha" {...settingBounds('lora', 'alpha')} value={s.lora.alpha} onChange={(e) => set({ lora: { ...s.lora, alpha: num(e.target.value) } })} />
+            <Input type="number" data-testid="lora-alpha" {...boundsOf(bounds.data, 'lora', 'alpha')} value={s.lora.alpha} onChange={(e) => set({ lora: { ...s.lora, alpha: num(e.target.value) } })} />
           </Field>
           <Field label="Learning rate">
-            <Input type="number" step="0.00001" data-testid="optim-lr" {...settingBounds('optim', 'lr')} value={s.optim.lr} onChange={(e) => set({ optim: { ...s.optim, lr: num(e.target.value) } })} />
+            <Input type="number" step="0.00001" data-testid="optim-lr" {...boundsOf(bounds.data, 'optim', 'lr')} value={s.optim.lr} onChange={(e) => set({ optim: { ...s.optim, lr: num(e.target.value) } })} />
           </Field>
           <Field label="Epochs">
-            <Input type="number" data-testid="optim-epochs" {...settingBounds('optim', 'epochs')} value={s.optim.epochs} onChange={(e) => set({ optim: { ...s.optim, epochs: num(e.target.value) } })} />
+            <Input type="number" data-testid="optim-epochs" {...boundsOf(bounds.data, 'optim', 'epochs')} value={s.optim.epochs} onChange={(e) => set({ optim: { ...s.optim, epochs: num(e.target.value) } })} />
           </Field>
           <Field label="Warmup (fraction)">
-            <Input type="number" step="0.01" data-testid="optim-warmup" {...settingBounds('optim', 'warmup')} value={s.optim.warmup} onChange={(e) => set({ optim: { ...s.optim, warmup: num(e.target.value) } })} />
+            <Input type="number" step="0.01" data-testid="optim-warmup" {...boundsOf(bounds.data, 'optim', 'warmup')} value={s.optim.warmup} onChange={(e) => set({ optim: { ...s.optim, warmup: num(e.target.value) } })} />
           </Field>
           <Field label="Schedule">
             <Select value={s.optim.schedule} onChange={(e) => set({ optim: { ...s.optim, schedule: e.target.value as Settings['optim']['schedule'] } })}>
@@ -172,7 +173,7 @@ export function SettingsView({ info }: { info: SystemInfo | null }) {
             </Select>
           </Field>
           <Field label="Weight decay">
-            <Input type="number" step="0.01" data-testid="optim-weight-decay" {...settingBounds('optim', 'weightDecay')} value={s.optim.weightDecay} onChange={(e) => set({ optim: { ...s.optim, weightDecay: num(e.target.value) } })} />
+            <Input type="number" step="0.01" data-testid="optim-weight-decay" {...boundsOf(bounds.data, 'optim', 'weightDecay')} value={s.optim.weightDecay} onChange={(e) => set({ optim: { ...s.optim, weightDecay: num(e.target.value) } })} />
           </Field>
           <Field label="Targets" hint="comma-separated: attn_q, attn_k, attn_v, attn_output, ffn_gate, ffn_up, ffn_down">
             <Input value={s.lora.targets.join(',')} onChange={(e) => set({ lora: { ...s.lora, targets: e.target.value.split(',').map((t) => t.trim()).filter(Boolean) } })} />
@@ -185,7 +186,7 @@ export function SettingsView({ info }: { info: SystemInfo | null }) {
         </Field>
         <div className="mt-3">
           <Field label="Context size (tokens)">
-            <Input type="number" data-testid="context-size" {...settingBounds('contextSize')} value={s.contextSize} onChange={(e) => set({ contextSize: num(e.target.value) })} />
+            <Input type="number" data-testid="context-size" {...boundsOf(bounds.data, 'contextSize')} value={s.contextSize} onChange={(e) => set({ contextSize: num(e.target.value) })} />
           </Field>
         </div>
       </Card>

@@ -1,19 +1,8 @@
-import type { z } from 'zod'
-import { settingsPatchSchema } from '../../../../core/contract/system'
+import type { Output } from '../../../../core/contract'
 
-type NumberLike = { minValue: number | null; maxValue: number | null }
-type Wrapped = { unwrap?: () => unknown; shape?: Record<string, unknown> }
+type Bounds = Output<'settings.bounds'>
 
-/** The engine's own bounds for a numeric setting (read from the contract's schema), as <input min max>. */
-export function settingBounds(...path: string[]): { min?: number; max?: number } {
-  let node: unknown = settingsPatchSchema as z.ZodTypeAny
-  for (const key of path) {
-    let n = node as Wrapped
-    while (!n.shape && n.unwrap) n = n.unwrap() as Wrapped
-    node = n.shape?.[key]
-  }
-  let n = node as Wrapped & Partial<NumberLike>
-  while (n && n.minValue === undefined && n.unwrap) n = n.unwrap() as Wrapped & Partial<NumberLike>
-  if (!n) return {}
-  return { min: n.minValue ?? undefined, max: n.maxValue ?? undefined }
+/** The engine's own bounds for a numeric setting (from `settings.bounds`), as <input min max>. */
+export function boundsOf(all: Bounds | undefined | null, ...path: string[]): { min?: number; max?: number } {
+  return all?.[path.join('.')] ?? {}
 }
