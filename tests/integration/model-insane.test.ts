@@ -54,8 +54,8 @@ describe('models with insane hyperparameters or a hostile chat template are refu
     expect(engine.services.host.loaded()).toBeNull()
   })
 
-  it('a template that loops for ever is stopped at the time budget', async () => {
-    const header = { metadata: new Map([['tokenizer.chat_template', { type: 8, value: '{% for i in range(100000000000) %}{% endfor %}' }]]) }
+  it('a template that loops for ever (without allocating: the heap cap cannot stop it first) is stopped at the time budget', async () => {
+    const header = { metadata: new Map([['tokenizer.chat_template', { type: 8, value: '{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}' }]]) }
     const problem = await chatTemplateProblem(header as never, { ms: 1500, heapMb: 64, maxChars: 1000 })
     expect(problem).toMatch(/did not finish rendering a four-message conversation within 1.5 s/)
   })
