@@ -1,21 +1,15 @@
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startWebShell, type WebShell } from '../../src/web/server'
-import { launchChromium } from '../fixtures/browser'
-import { tempDir } from '../fixtures/engine'
-
-const root = join(fileURLToPath(import.meta.url), '..', '..', '..')
+import type { WebShell } from '../../src/web/server'
+import { startShellAndBrowser } from '../fixtures/browser'
 
 describe('web shell in Chromium: the agent picker and conversations (demo model)', () => {
   let shell: WebShell
   let browser: Browser
   beforeAll(async () => {
-    shell = await startWebShell({ engineOptions: { dataDir: tempDir('e2e-conv-'), gpu: 'cpu', threads: 1 }, staticDir: join(root, 'out', 'renderer') })
+    ({ shell, browser } = await startShellAndBrowser('e2e-conv-'))
     const demo = await shell.engine.call('models.createDemo', {})
     await shell.engine.call('models.load', { modelId: demo.id, contextSize: 1024 })
-    browser = await launchChromium()
   }, 300_000)
   afterAll(async () => {
     await browser?.close()

@@ -1,19 +1,13 @@
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startWebShell, type WebShell } from '../../src/web/server'
-import { launchChromium } from '../fixtures/browser'
-import { tempDir } from '../fixtures/engine'
-
-const root = join(fileURLToPath(import.meta.url), '..', '..', '..')
+import type { WebShell } from '../../src/web/server'
+import { startShellAndBrowser } from '../fixtures/browser'
 
 describe('web shell in Chromium: the keyboard shortcut sheet', () => {
   let shell: WebShell
   let browser: Browser
   beforeAll(async () => {
-    shell = await startWebShell({ engineOptions: { dataDir: tempDir('e2e-keys-'), gpu: 'cpu', threads: 1 }, staticDir: join(root, 'out', 'renderer') })
-    browser = await launchChromium()
+    ({ shell, browser } = await startShellAndBrowser('e2e-keys-'))
   })
   afterAll(async () => {
     await browser?.close()
