@@ -10,6 +10,7 @@ import { createEventBus } from './events'
 import { experimentsHandlers } from './experiments/handlers'
 import { createJobManager } from './jobs/jobs'
 import { createModelHost } from './models/host'
+import { loadLastModelAtStart } from './models/last-model'
 import { modelsHandlers } from './models/handlers'
 import { stopRoundEndRetries } from './rounds/end-journal'
 import { roundsHandlers, roundsStartup } from './rounds/handlers'
@@ -87,6 +88,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const handlers: Partial<Handlers> = {}
   for (const f of FEATURES) Object.assign(handlers, f(services))
   await roundsStartup(services)
+  // the model used last loads in the background (a job with progress); a CLI command does not wait for a model
+  const starting = new AbortController()
+  const lastModel = await loadLastModelAtStart(services, options.loadLastModel ?? services.shell !== 'cli', starting.signal)
 
   return {
     services,
@@ -107,7 +111,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     onEvent: (listener) => events.on(listener),
     grantExportPath: (path) => void services.exportGrants.add(resolve(path)),
     async close() {
+      starting.abort()
       for (const j of services.jobs.list()) if (j.status === 'running') services.jobs.cancel(j.id)
+      await lastModel.loaded
       await trainer.dispose()
       stopRoundEndRetries(services)
       await host.dispose()

@@ -76,6 +76,11 @@ export interface EngineOptions {
    */
   secretCodec?: SecretCodec
   trainerIdleMs?: number
+  /**
+   * Load the model used last when the engine starts (in the background, if the `loadLastModel` setting is on).
+   * Default: on for the desktop app and web shell, off for the CLI (each command is a short process).
+   */
+  loadLastModel?: boolean
 }
 
 export type HandlerFactory = (s: Services) => Partial<Handlers>

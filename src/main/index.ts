@@ -38,6 +38,19 @@ function createWindow(): BrowserWindow {
   w.webContents.on('will-navigate', (event, url) => {
     if (url !== w.webContents.getURL()) event.preventDefault()
   })
+  // the renderer refused to unload (unsaved edits, see src/renderer/src/unsaved.tsx): ask, as a browser would
+  w.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(w, {
+      type: 'question',
+      buttons: ['Stay', 'Leave without saving'],
+      defaultId: 0,
+      cancelId: 0,
+      title: 'Unsaved changes',
+      message: 'Some changes are not saved yet.',
+      detail: 'Stay to save them, or leave and lose them.'
+    })
+    if (choice === 1) event.preventDefault() // preventDefault here lets the window close anyway
+  })
   w.webContents.setWindowOpenHandler(({ url }) => {
     if (url.startsWith('https://')) void shell.openExternal(url)
     return { action: 'deny' }

@@ -45,6 +45,19 @@ export interface LoadedModelInfo {
   vramUsedBytes: number | null
 }
 
+/**
+ * The model used last (every successful load is remembered, from any shell) and what this start did with it:
+ * off (the setting, or a shell that does not load at start, e.g. the CLI), loading, loaded, failed (message: why
+ * and what to do), skipped (the previous start died while loading it), cancelled; none: nothing was remembered.
+ */
+export interface LastModelState {
+  model: { id: string; name: string; path: string } | null
+  atStart: 'none' | 'off' | 'loading' | 'loaded' | 'failed' | 'skipped' | 'cancelled'
+  message: string | null
+  /** the load job of the start (progress arrives as job.update events) */
+  jobId: string | null
+}
+
 export type ModelEvent =
   | { type: 'models.changed' }
   | { type: 'model.loaded'; model: LoadedModelInfo }
@@ -67,5 +80,7 @@ export const modelMethods = {
   /** Writes a small random-weights demo model (real tokenizer) so the mechanics can be tried offline. */
   'models.createDemo': m<ModelInfo>()(z.object({ layers: z.number().int().min(1).max(32).default(2), embd: z.number().int().min(32).max(1024).default(64) })),
   'models.unload': m<{ unloaded: boolean }>()(z.object({})),
-  'models.loaded': m<LoadedModelInfo | null>()(z.object({}))
+  'models.loaded': m<LoadedModelInfo | null>()(z.object({})),
+  /** The remembered model and whether it was loaded at this start (models.changed announces a change). */
+  'models.last': m<LastModelState>()(z.object({}))
 } as const

@@ -57,6 +57,18 @@ export interface Settings {
         maxResponseMb: number
       }
   contextSize: number
+  /** load the model used last (remembered by the engine, whichever shell loaded it) when the app starts */
+  loadLastModel: boolean
+}
+
+/** A numeric setting's limits, from the engine's schema (`settings.bounds`): the renderer's <input min max step> and field checks. */
+export interface SettingBound {
+  min?: number
+  max?: number
+  /** the minimum itself is not allowed (e.g. a learning rate must be above 0) */
+  minExclusive?: boolean
+  integer?: boolean
+  step?: number
 }
 
 export interface SystemInfo {
@@ -109,7 +121,8 @@ export const settingsPatchSchema = z
         maxResponseMb: z.number().int().min(L.maxResponseMb.min).max(L.maxResponseMb.max).default(L.maxResponseMb.default)
       })
     ]),
-    contextSize: z.number().int().min(256).max(131072)
+    contextSize: z.number().int().min(256).max(131072),
+    loadLastModel: z.boolean()
   })
   .partial()
   .strict() // a misspelt key is an error, not a silent no-op
@@ -120,6 +133,6 @@ export const systemMethods = {
   'jobs.cancel': m<{ cancelled: boolean }>()(z.object({ jobId: z.string() })),
   'settings.get': m<Settings>()(z.object({})),
   'settings.update': m<Settings>()(settingsPatchSchema),
-  /** min/max of each numeric setting (dotted path), from the schema above: the renderer's <input min max> */
-  'settings.bounds': m<Record<string, { min?: number; max?: number }>>()(z.object({}))
+  /** the limits of each numeric setting (dotted path), from the schema above: the renderer's <input min max step> */
+  'settings.bounds': m<Record<string, SettingBound>>()(z.object({}))
 } as const

@@ -14,6 +14,9 @@ import { hyperparameterProblem } from './hparams'
 import { deletableModelFile } from './owned-file'
 import { chatTemplateProblem } from './template-check'
 import { modelsRepo } from './repo'
+import { joinStartLoad, lastModelState } from './last-model'
+import { lastModelRepo } from './last-model-repo'
+import { startModelLoad } from './load-job'
 
 export function modelsHandlers(s: Services): Partial<Handlers> {
   const loadedId = () => s.host.loaded()?.modelId ?? null
@@ -92,6 +95,7 @@ export function modelsHandlers(s: Services): Partial<Handlers> {
       if (!m) return { removed: false }
       if (loadedId() === modelId) await s.host.unload()
       await modelsRepo.remove(s.db, modelId)
+      await lastModelRepo.forget(s.db, modelId)
       let fileDeleted = false
       let fileKept: string | undefined
       if (deleteFile) {
@@ -109,13 +113,9 @@ export function modelsHandlers(s: Services): Partial<Handlers> {
       const m = await modelsRepo.get(s.db, modelId)
       if (!m) throw new UserError('That model is not in the library any more.', 'not_found')
       if (!existsSync(m.path)) throw new UserError(`The model file is missing: ${m.path}. Remove it from the list or import it again.`, 'not_found')
-      const { done } = s.jobs.start('model.load', `Loading ${m.name}`, (job) =>
-        s.host.load(m.id, m.path, { contextSize: contextSize ?? undefined, gpuLayers, signal: job.signal, onProgress: (p) => job.progress(p, `${Math.round(p * 100)}%`) })
-      )
-      const info = await done
-      s.events.emit({ type: 'model.loaded', model: info })
-      changed()
-      return info
+      const starting = joinStartLoad(s, modelId, contextSize)
+      if (starting) return starting
+      return startModelLoad(s, m, { contextSize, gpuLayers }).done
     },
     'models.unload': async () => {
       const id = loadedId()
@@ -124,6 +124,7 @@ export function modelsHandlers(s: Services): Partial<Handlers> {
       changed()
       return { unloaded: Boolean(id) }
     },
+    'models.last': async () => lastModelState(s),
     'models.loaded': async () => {
       const l = s.host.loaded()
       if (!l) return null

@@ -19,7 +19,9 @@ export const DEFAULT_SETTINGS: Settings = {
   lora: { rank: 8, alpha: 16, targets: ['attn_q', 'attn_output', 'ffn_gate', 'ffn_up', 'ffn_down'], seed: 42 },
   optim: { lr: 1e-4, epochs: 5, warmup: 0.03, schedule: 'cosine', weightDecay: 0 },
   teacher: { kind: 'none' },
-  contextSize: 4096
+  contextSize: 4096,
+  // on: a desktop tool opens ready to use, as it was left; the load is a cancellable background job, and a missing or damaged file only leaves a note
+  loadLastModel: true
 }
 
 const KEY = 'teacher.apiKey'

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState } from 'react'
+import { lazy, Suspense, useEffect, useRef, useState } from 'react'
 import type { SystemInfo } from '../../core/contract'
 import { useEvent } from './hooks'
 import { engine } from './rpc'
@@ -7,6 +7,7 @@ import { ConnectionBanner, useConnection } from './ConnectionBanner'
 import { ShortcutSheet } from './ShortcutSheet'
 import { ErrorBoundary } from './ui/ErrorBoundary'
 import { Toaster } from './ui/Toast'
+import { useLeaveGuard } from './unsaved'
 import { ChatView } from './views/chat/ChatView'
 import { ModelsView } from './views/models/ModelsView'
 import { ReviewView } from './views/review/ReviewView'
@@ -36,7 +37,14 @@ function useTheme() {
 }
 
 export function App() {
-  const [view, setView] = useState<ViewId>(() => (location.hash.slice(1) as ViewId) || 'chat')
+  const [view, setViewNow] = useState<ViewId>(() => (location.hash.slice(1) as ViewId) || 'chat')
+  // leaving a view with unsaved edits (Settings, a profile) asks first: save, discard or stay
+  const guard = useLeaveGuard()
+  const viewRef = useRef(view)
+  viewRef.current = view
+  const setView = (v: ViewId) => {
+    if (v !== viewRef.current) guard.leave(() => setViewNow(v))
+  }
   const [info, setInfo] = useState<SystemInfo | null>(null)
   /** the round to show when Rounds opens from a link (a chat pill) */
   const [roundFocus, setRoundFocus] = useState<string | null>(null)
@@ -124,6 +132,7 @@ export function App() {
       <ConnectionBanner />
       <ShortcutSheet nav={NAV} />
       <Toaster />
+      {guard.dialog}
     </div>
   )
 }

@@ -2,10 +2,14 @@ import type { SystemInfo } from '../../core/contract'
 import { useJobs } from './hooks'
 import { engine } from './rpc'
 import { formatBytes } from '../../shared/format'
+import { useLastModel } from './views/models/useLastModel'
 
 /** Always visible: which backend runs the model (said honestly), the trainer, and running jobs. */
 export function StatusBar({ info, connected }: { info: SystemInfo | null; connected: 'connecting' | 'connected' | 'disconnected' }) {
   const jobs = Object.values(useJobs()).filter((j) => j.status === 'running')
+  const last = useLastModel()
+  // every load is remembered, so the loaded model is the last one used
+  const model = !info ? '…' : info.loadedModelId ? (last?.model?.id === info.loadedModelId ? last.model.name : 'loaded') : 'none loaded'
   const gpu = info?.gpu
   const backend = connected === 'disconnected'
     ? 'Disconnected'
@@ -18,6 +22,9 @@ export function StatusBar({ info, connected }: { info: SystemInfo | null; connec
     <footer className="flex items-center gap-4 border-t border-line bg-panel px-4 py-1.5 text-xs text-muted" data-testid="status-bar">
       <span data-testid="backend" className={connected === 'disconnected' ? 'font-medium text-bad' : gpu?.backend === 'cpu' ? 'text-warn' : ''} title={backend}>
         {backend.length > 110 ? `${backend.slice(0, 110)}…` : backend}
+      </span>
+      <span data-testid="loaded-model" className="max-w-64 truncate" title={model}>
+        Model: {model}
       </span>
       <span>Trainer: {info ? (info.trainer.available ? `ready (${info.trainer.backend ?? '?'})` : `unavailable — ${info.trainer.reason}`) : '…'}</span>
       <span className="ml-auto flex items-center gap-3">

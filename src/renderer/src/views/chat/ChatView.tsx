@@ -1,13 +1,16 @@
 import { useEffect, useRef, useState } from 'react'
 import type { Conversation, Message, SystemInfo } from '../../../../core/contract'
 import type { ViewId } from '../../App'
-import { useAction, useCall, useEvent } from '../../hooks'
+import { useAction, useCall, useEvent, useJobs } from '../../hooks'
 import { engine } from '../../rpc'
 import { Button } from '../../ui/Button'
 import { Select, Textarea } from '../../ui/Field'
 import { useConfirm } from '../../ui/Dialog'
+import { useLeaveGuard } from '../../unsaved'
 import { ConversationItem } from './ConversationItem'
-import { EmptyState, ErrorNote } from '../../ui/States'
+import { EmptyState, ErrorNote, Progress } from '../../ui/States'
+import { LastModelNote } from '../models/LastModelNote'
+import { useLastModel } from '../models/useLastModel'
 import { useRoundTracker } from '../rounds/useRoundTracker'
 import { MessageView, speedText } from './MessageView'
 import { ProfileEditor } from './ProfileEditor'
@@ -37,6 +40,7 @@ export function ChatView({ info, goTo, openRound }: { info: SystemInfo | null; g
   const [tourStep, setTourStep] = useState<string | null>(null)
   const tracker = useRoundTracker(messages.flatMap((m) => (m.roundId ? [m.roundId] : [])))
   const [editing, setEditing] = useState(false)
+  const guard = useLeaveGuard() // closing the profile editor with unsaved edits asks first
   const action = useAction()
   const bottom = useRef<HTMLDivElement>(null)
 
@@ -138,6 +142,10 @@ export function ChatView({ info, goTo, openRound }: { info: SystemInfo | null; g
     })
 
   const noModel = info && !info.loadedModelId
+  // the model used last, loading at start (its progress) or not loaded (why, and what to do)
+  const last = useLastModel()
+  const jobs = useJobs()
+  const startLoad = last?.atStart === 'loading' && last.jobId ? jobs[last.jobId] : undefined
   return (
     <div className="flex h-full min-h-[600px] gap-4">
       <aside className="flex w-60 shrink-0 flex-col gap-2">
@@ -168,7 +176,7 @@ export function ChatView({ info, goTo, openRound }: { info: SystemInfo | null; g
               <option value="">No tools (plain chat)</option>
             </Select>
           </label>
-          <Button size="sm" variant="ghost" onClick={() => setEditing(!editing)}>
+          <Button size="sm" variant="ghost" onClick={() => (editing ? guard.leave(() => setEditing(false)) : setEditing(true))} data-testid="toggle-profile-editor">
             {editing ? 'Close editor' : 'Edit profiles'}
           </Button>
           <label className="ml-auto flex items-center gap-2 text-xs text-muted">
@@ -183,7 +191,15 @@ export function ChatView({ info, goTo, openRound }: { info: SystemInfo | null; g
         </header>
         {editing && <ProfileEditor profiles={profiles.data ?? []} onSaved={() => void profiles.reload()} />}
         <div className="flex-1 space-y-3 overflow-auto p-4" data-testid="message-list">
-          {noModel && (
+          {noModel && startLoad?.status === 'running' && (
+            <EmptyState title={`Loading ${last?.model?.name ?? 'the last model used'}`}>
+              <div className="w-72 space-y-1" data-testid="start-load-progress">
+                <Progress value={startLoad.progress} label="Loading the last model used" />
+                <p className="text-xs">The model used last loads at start (Settings can turn this off).</p>
+              </div>
+            </EmptyState>
+          )}
+          {noModel && startLoad?.status !== 'running' && (
             <EmptyState
               title="No model is loaded"
               action={
@@ -195,6 +211,7 @@ export function ChatView({ info, goTo, openRound }: { info: SystemInfo | null; g
                 </div>
               }
             >
+              <LastModelNote last={last} />
               Download a model from the catalog, import a .gguf file, or create the offline demo model in Models. Then load it and come back. Or try the whole
               loop offline now: the small demo model (random weights, its answers are gibberish) asks nothing of the network, and the built-in demo teacher (templates,
               not a model) writes the training examples for you to review.
@@ -266,6 +283,7 @@ export function ChatView({ info, goTo, openRound }: { info: SystemInfo | null; g
         </div>
       </section>
       {dialog}
+      {guard.dialog}
     </div>
   )
 }

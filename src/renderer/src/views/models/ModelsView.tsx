@@ -9,6 +9,8 @@ import { Card, PageHeader } from '../../ui/Card'
 import { Input } from '../../ui/Field'
 import { useConfirm } from '../../ui/Dialog'
 import { EmptyState, ErrorNote, Progress } from '../../ui/States'
+import { LastModelNote } from './LastModelNote'
+import { useLastModel } from './useLastModel'
 
 function GpuCard({ info }: { info: SystemInfo | null }) {
   const g = info?.gpu
@@ -51,6 +53,7 @@ export function ModelsView({ info, onChanged }: { info: SystemInfo | null; onCha
     }
   })
   const loadJob = Object.values(jobs).find((j) => j.kind === 'model.load' && j.status === 'running')
+  const last = useLastModel()
 
   return (
     <div className="mx-auto max-w-5xl space-y-5">
@@ -59,6 +62,7 @@ export function ModelsView({ info, onChanged }: { info: SystemInfo | null; onCha
       <GpuCard info={info} />
       <Card title="Library" testId="library">
         <ErrorNote error={action.error ?? models.error} />
+        {!info?.loadedModelId && <LastModelNote last={last} />}
         {models.data?.length === 0 && (
           <EmptyState title="No models yet">
             Download one from the catalog below, import a .gguf file you already have, or create the small demo model (random weights: it shows every
@@ -69,7 +73,14 @@ export function ModelsView({ info, onChanged }: { info: SystemInfo | null; onCha
           {models.data?.map((m) => (
             <li key={m.id} className="flex items-center gap-3 py-2.5" data-testid="library-model">
               <div className="min-w-0 flex-1">
-                <div className="truncate text-sm font-medium">{m.name}</div>
+                <div className="truncate text-sm font-medium">
+                  {m.name}
+                  {last?.model?.id === m.id && (
+                    <span className="ml-2 text-xs font-normal text-muted" data-testid="last-used">
+                      last used{last.atStart === 'loaded' ? ' · loaded at start' : ''}
+                    </span>
+                  )}
+                </div>
                 <div className="truncate text-xs text-muted">
                   {m.architecture ?? '?'} · {formatBytes(m.sizeBytes)} · {m.path}
                 </div>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type { Settings, SystemInfo } from '../../../../core/contract'
 import { useAction, useCall } from '../../hooks'
 import { engine } from '../../rpc'
@@ -7,9 +7,10 @@ import { Card, PageHeader } from '../../ui/Card'
 import { Field, Input, Select } from '../../ui/Field'
 import { ErrorNote } from '../../ui/States'
 import { TEACHER_HTTP_LIMITS as LIMITS } from '../../../../shared/teacher'
-import { boundsOf } from './bounds'
+import { useUnsavedWork } from '../../unsaved'
+import { boundOf, numberError } from './bounds'
+import { NumberField } from './NumberField'
 
-const num = (v: string) => (v === '' ? NaN : Number(v))
 type HttpTeacher = Extract<Settings['teacher'], { kind: 'http' }>
 
 export function SettingsView({ info }: { info: SystemInfo | null }) {
@@ -23,40 +24,61 @@ export function SettingsView({ info }: { info: SystemInfo | null }) {
     setS(current.data)
   }, [current.data])
   const dirty = Boolean(s && current.data && (JSON.stringify(s) !== JSON.stringify(current.data) || apiKey !== ''))
-  useEffect(() => {
-    if (!dirty) return
-    // closing or reloading the tab with unsaved settings asks first
-    const warn = (e: BeforeUnloadEvent) => e.preventDefault()
-    window.addEventListener('beforeunload', warn)
-    return () => window.removeEventListener('beforeunload', warn)
-  }, [dirty])
-  if (!s) return <ErrorNote error={current.error} onRetry={() => void current.reload()} />
-  const set = (patch: Partial<Settings>) => {
-    setSaved(false)
-    setS({ ...s, ...patch })
-  }
-  const save = () =>
-    void action.run(async () => {
+  // each numeric field checked against the engine's own bounds: the error stands under its field, saving waits
+  const values: [string, number][] = s
+    ? [['tau', s.tau], ['k', s.k], ['rssSamples', s.rssSamples], ['lora.rank', s.lora.rank], ['lora.alpha', s.lora.alpha], ['optim.lr', s.optim.lr], ['optim.epochs', s.optim.epochs], ['optim.warmup', s.optim.warmup], ['optim.weightDecay', s.optim.weightDecay], ['contextSize', s.contextSize],
+      ...(s.teacher.kind === 'http' ? ([['teacher.timeoutSec', s.teacher.timeoutSec], ['teacher.maxResponseMb', s.teacher.maxResponseMb]] as [string, number][]) : [])]
+    : []
+  const errors: Record<string, string> = bounds.data ? Object.fromEntries(values.flatMap(([path, v]) => {
+    const e = numberError(v, boundOf(bounds.data, path))
+    return e ? [[path, e]] : []
+  })) : {}
+  const invalid = Object.keys(errors).length
+  const invalidText = invalid ? `${invalid} field${invalid > 1 ? 's have' : ' has'} a value the engine does not accept (marked in red)` : null
+  // the latest save, until the next edit: leaving right after clicking Save waits for it instead of asking
+  const saving = useRef<Promise<boolean> | null>(null)
+  const save = (): Promise<boolean> => (saving.current = saveNow())
+  const saveNow = async (): Promise<boolean> => {
+    if (!s || invalid) return false
+    const ok = await action.run(async () => {
       const teacher = s.teacher.kind === 'http' ? { kind: 'http' as const, baseUrl: s.teacher.baseUrl, model: s.teacher.model, timeoutSec: s.teacher.timeoutSec, maxResponseMb: s.teacher.maxResponseMb, ...(apiKey ? { apiKey } : {}) } : s.teacher
       const next = await engine.call('settings.update', { ...s, teacher })
       current.setData(next)
+      setS(next)
       setApiKey('')
       setSaved(true)
+      return true
     })
+    return ok === true
+  }
+  const discard = () => {
+    saving.current = null
+    setS(current.data)
+    setApiKey('')
+  }
+  // leaving (another view, closing the tab) with unsaved edits asks first: save, discard or stay
+  useUnsavedWork({ where: 'Settings', dirty, invalid: invalidText, save, discard, saving: () => saving.current })
+  if (!s) return <ErrorNote error={current.error} onRetry={() => void current.reload()} />
+  const set = (patch: Partial<Settings>) => {
+    saving.current = null
+    setSaved(false)
+    setS({ ...s, ...patch })
+  }
+  const num = (path: string) => ({ bound: boundOf(bounds.data, path), error: errors[path] ?? null })
   return (
     <div className="mx-auto max-w-3xl space-y-5">
-      <PageHeader title="Settings" subtitle="Defaults for uncertainty, self-augmentation, review and training." actions={<Button variant="primary" onClick={save} disabled={action.busy} data-testid="save-settings">Save</Button>} />
+      <PageHeader title="Settings" subtitle="Defaults for uncertainty, self-augmentation, review and training." actions={<Button variant="primary" onClick={() => void save()} disabled={action.busy || invalid > 0} title={invalidText ?? undefined} data-testid="save-settings">Save</Button>} />
       <ErrorNote error={action.error} />
       {saved && !dirty && <p className="text-sm text-ok">Saved.</p>}
       {dirty && (
         <div role="status" data-testid="unsaved-bar" className="sticky top-0 z-10 flex items-center gap-3 rounded-md border border-warn bg-panel px-3 py-2 text-sm shadow">
           <span className="font-medium text-warn">Unsaved changes</span>
-          <span className="text-muted">They apply only once saved.</span>
+          <span className={invalid ? 'text-bad' : 'text-muted'} data-testid="unsaved-note">{invalidText ? `${invalidText}: fix it to save.` : 'They apply only once saved.'}</span>
           <span className="ml-auto flex gap-2">
-            <Button size="sm" variant="ghost" onClick={() => (setS(current.data), setApiKey(''))} data-testid="discard-settings">
+            <Button size="sm" variant="ghost" onClick={discard} data-testid="discard-settings">
               Discard
             </Button>
-            <Button size="sm" variant="primary" onClick={save} disabled={action.busy}>
+            <Button size="sm" variant="primary" onClick={() => void save()} disabled={action.busy || invalid > 0}>
               Save
             </Button>
           </span>
@@ -71,9 +93,7 @@ export function SettingsView({ info }: { info: SystemInfo | null }) {
               <option value="self-certainty">Self-certainty</option>
             </Select>
           </Field>
-          <Field label="Threshold τ" hint="Uncertain when the margin is below τ (paper: 0.95)">
-            <Input type="number" step="0.01" {...boundsOf(bounds.data, 'tau')} value={s.tau} onChange={(e) => set({ tau: num(e.target.value) })} data-testid="tau" />
-          </Field>
+          <NumberField label="Threshold τ" hint="Uncertain when the margin is below τ (paper: 0.95)" {...num('tau')} value={s.tau} onChange={(v) => set({ tau: v })} testId="tau" />
           <Field label="RSS scores">
             <Select value={s.rssNormalize} onChange={(e) => set({ rssNormalize: e.target.value as Settings['rssNormalize'] })}>
               <option value="sum">Summed log-probabilities</option>
@@ -87,24 +107,12 @@ export function SettingsView({ info }: { info: SystemInfo | null }) {
               <option value="tools-and-sampled-calls">Tool names and sampled calls</option>
             </Select>
           </Field>
-          <Field label="Sampled calls (N)" hint="Temperature-1 samples scored beside the greedy answer's call">
-            <Input
-              type="number"
-              min={1}
-              max={32}
-              value={s.rssSamples}
-              disabled={s.rssCandidates === 'tools'}
-              onChange={(e) => set({ rssSamples: num(e.target.value) })}
-              data-testid="rss-samples"
-            />
-          </Field>
+          <NumberField label="Sampled calls (N)" hint="Temperature-1 samples scored beside the greedy answer's call" {...num('rssSamples')} value={s.rssSamples} disabled={s.rssCandidates === 'tools'} onChange={(v) => set({ rssSamples: v })} testId="rss-samples" />
         </div>
       </Card>
       <Card title="Self-augmentation and review">
         <div className="grid gap-3 md:grid-cols-3">
-          <Field label="Examples per round (K)">
-            <Input type="number" data-testid="k" {...boundsOf(bounds.data, 'k')} value={s.k} onChange={(e) => set({ k: num(e.target.value) })} />
-          </Field>
+          <NumberField label="Examples per round (K)" {...num('k')} value={s.k} onChange={(v) => set({ k: v })} testId="k" />
           <Field label="Review policy">
             <Select value={s.reviewPolicy} onChange={(e) => set({ reviewPolicy: e.target.value as Settings['reviewPolicy'] })} data-testid="review-policy">
               <option value="manual">Manual review</option>
@@ -136,35 +144,21 @@ export function SettingsView({ info }: { info: SystemInfo | null }) {
                 <Input value={s.teacher.model} onChange={(e) => set({ teacher: { ...(s.teacher as Extract<Settings['teacher'], { kind: 'http' }>), model: e.target.value } })} />
               </Field>
               <Field label="API key" hint={s.teacher.hasApiKey ? 'A key is stored (write-only). Enter a new one to replace it.' : 'Stored locally, never shown or exported.'}>
-                <Input type="password" autoComplete="off" value={apiKey} onChange={(e) => setApiKey(e.target.value)} />
+                <Input type="password" autoComplete="off" value={apiKey} onChange={(e) => ((saving.current = null), setApiKey(e.target.value))} />
               </Field>
-              <Field label="Timeout (s)" hint={`The whole answer must arrive within this time (${LIMITS.timeoutSec.min} to ${LIMITS.timeoutSec.max}).`}>
-                <Input data-testid="teacher-timeout" type="number" min={LIMITS.timeoutSec.min} max={LIMITS.timeoutSec.max} value={s.teacher.timeoutSec} onChange={(e) => set({ teacher: { ...(s.teacher as HttpTeacher), timeoutSec: num(e.target.value) } })} />
-              </Field>
-              <Field label="Largest answer (MB)" hint={`Longer answers are refused (${LIMITS.maxResponseMb.min} to ${LIMITS.maxResponseMb.max}).`}>
-                <Input data-testid="teacher-max-response" type="number" min={LIMITS.maxResponseMb.min} max={LIMITS.maxResponseMb.max} value={s.teacher.maxResponseMb} onChange={(e) => set({ teacher: { ...(s.teacher as HttpTeacher), maxResponseMb: num(e.target.value) } })} />
-              </Field>
+              <NumberField label="Timeout (s)" hint={`The whole answer must arrive within this time (${LIMITS.timeoutSec.min} to ${LIMITS.timeoutSec.max}).`} {...num('teacher.timeoutSec')} value={s.teacher.timeoutSec} onChange={(v) => set({ teacher: { ...(s.teacher as HttpTeacher), timeoutSec: v } })} testId="teacher-timeout" />
+              <NumberField label="Largest answer (MB)" hint={`Longer answers are refused (${LIMITS.maxResponseMb.min} to ${LIMITS.maxResponseMb.max}).`} {...num('teacher.maxResponseMb')} value={s.teacher.maxResponseMb} onChange={(v) => set({ teacher: { ...(s.teacher as HttpTeacher), maxResponseMb: v } })} testId="teacher-max-response" />
             </>
           )}
         </div>
       </Card>
       <Card title="LoRA training defaults">
         <div className="grid gap-3 md:grid-cols-4">
-          <Field label="Rank">
-            <Input type="number" data-testid="lora-rank" {...boundsOf(bounds.data, 'lora', 'rank')} value={s.lora.rank} onChange={(e) => set({ lora: { ...s.lora, rank: num(e.target.value) } })} />
-          </Field>
-          <Field label="Alpha">
-            <Input type="number" data-testid="lora-alpha" {...boundsOf(bounds.data, 'lora', 'alpha')} value={s.lora.alpha} onChange={(e) => set({ lora: { ...s.lora, alpha: num(e.target.value) } })} />
-          </Field>
-          <Field label="Learning rate">
-            <Input type="number" step="0.00001" data-testid="optim-lr" {...boundsOf(bounds.data, 'optim', 'lr')} value={s.optim.lr} onChange={(e) => set({ optim: { ...s.optim, lr: num(e.target.value) } })} />
-          </Field>
-          <Field label="Epochs">
-            <Input type="number" data-testid="optim-epochs" {...boundsOf(bounds.data, 'optim', 'epochs')} value={s.optim.epochs} onChange={(e) => set({ optim: { ...s.optim, epochs: num(e.target.value) } })} />
-          </Field>
-          <Field label="Warmup (fraction)">
-            <Input type="number" step="0.01" data-testid="optim-warmup" {...boundsOf(bounds.data, 'optim', 'warmup')} value={s.optim.warmup} onChange={(e) => set({ optim: { ...s.optim, warmup: num(e.target.value) } })} />
-          </Field>
+          <NumberField label="Rank" {...num('lora.rank')} value={s.lora.rank} onChange={(v) => set({ lora: { ...s.lora, rank: v } })} testId="lora-rank" />
+          <NumberField label="Alpha" {...num('lora.alpha')} value={s.lora.alpha} onChange={(v) => set({ lora: { ...s.lora, alpha: v } })} testId="lora-alpha" />
+          <NumberField label="Learning rate" {...num('optim.lr')} value={s.optim.lr} onChange={(v) => set({ optim: { ...s.optim, lr: v } })} testId="optim-lr" />
+          <NumberField label="Epochs" {...num('optim.epochs')} value={s.optim.epochs} onChange={(v) => set({ optim: { ...s.optim, epochs: v } })} testId="optim-epochs" />
+          <NumberField label="Warmup (fraction)" {...num('optim.warmup')} value={s.optim.warmup} onChange={(v) => set({ optim: { ...s.optim, warmup: v } })} testId="optim-warmup" />
           <Field label="Schedule">
             <Select value={s.optim.schedule} onChange={(e) => set({ optim: { ...s.optim, schedule: e.target.value as Settings['optim']['schedule'] } })}>
               <option value="cosine">Cosine</option>
@@ -172,23 +166,26 @@ export function SettingsView({ info }: { info: SystemInfo | null }) {
               <option value="constant">Constant</option>
             </Select>
           </Field>
-          <Field label="Weight decay">
-            <Input type="number" step="0.01" data-testid="optim-weight-decay" {...boundsOf(bounds.data, 'optim', 'weightDecay')} value={s.optim.weightDecay} onChange={(e) => set({ optim: { ...s.optim, weightDecay: num(e.target.value) } })} />
-          </Field>
+          <NumberField label="Weight decay" {...num('optim.weightDecay')} value={s.optim.weightDecay} onChange={(v) => set({ optim: { ...s.optim, weightDecay: v } })} testId="optim-weight-decay" />
           <Field label="Targets" hint="comma-separated: attn_q, attn_k, attn_v, attn_output, ffn_gate, ffn_up, ffn_down">
             <Input value={s.lora.targets.join(',')} onChange={(e) => set({ lora: { ...s.lora, targets: e.target.value.split(',').map((t) => t.trim()).filter(Boolean) } })} />
           </Field>
         </div>
       </Card>
-      <Card title="Storage">
+      <Card title="Model and storage">
         <Field label="Data directory" hint="Set with --data-dir or AUTODIDACT_DATA_DIR when starting the web shell; the desktop app uses its user-data folder.">
           <Input readOnly value={info?.dataDir ?? ''} />
         </Field>
         <div className="mt-3">
-          <Field label="Context size (tokens)">
-            <Input type="number" data-testid="context-size" {...boundsOf(bounds.data, 'contextSize')} value={s.contextSize} onChange={(e) => set({ contextSize: num(e.target.value) })} />
-          </Field>
+          <NumberField label="Context size (tokens)" {...num('contextSize')} value={s.contextSize} onChange={(v) => set({ contextSize: v })} testId="context-size" />
         </div>
+        <label className="mt-3 flex items-start gap-2 text-sm">
+          <input type="checkbox" className="mt-0.5" checked={s.loadLastModel} onChange={(e) => set({ loadLastModel: e.target.checked })} data-testid="load-last-model" />
+          <span>
+            Load the last model used when the app starts
+            <span className="block text-xs text-muted">In the background, with its progress in the status bar; if its file is gone or damaged the app starts without it and says so.</span>
+          </span>
+        </label>
       </Card>
     </div>
   )
