@@ -14,3 +14,5 @@ export const ms = (x: number | null | undefined) => (x === null || x === undefin
 export const when = (t: number) => new Date(t).toLocaleString()
 /** A stored id such as `awaiting_review` as the words a person reads: "awaiting review". */
 export const words = (id: string) => id.replace(/_/g, ' ')
+/** A measured number to `digits` significant digits, as a person reads it: 2.35, 0.0123, 1230 (not 2.3456789012). */
+export const sig = (x: number, digits = 3) => (Number.isFinite(x) ? String(Number(x.toPrecision(digits))) : '–')

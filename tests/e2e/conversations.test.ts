@@ -25,6 +25,11 @@ describe('web shell in Chromium: the agent picker and conversations (demo model)
     const picker = page.getByTestId('agent-picker')
     const [first] = await shell.engine.call('profiles.list', {})
     await expect.poll(() => picker.inputValue(), { timeout: 30_000 }).toBe(first.id)
+    // a narrow window folds the conversation list behind its toggle
+    if (width < 1100) {
+      expect(await page.getByTestId('conversation-sidebar').count()).toBe(0)
+      await page.getByTestId('conversations-toggle').click()
+    }
     // a new conversation with another agent is a draft: nothing is stored until it has a message
     await page.getByTestId('new-conversation').click()
     await picker.selectOption('')

@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect, useRef, useState } from 'react'
 import type { SystemInfo } from '../../core/contract'
 import { useEvent } from './hooks'
 import { engine } from './rpc'
+import { Nav } from './Nav'
 import { StatusBar } from './StatusBar'
 import { ConnectionBanner, useConnection } from './ConnectionBanner'
 import { ShortcutSheet } from './ShortcutSheet'
@@ -84,38 +85,8 @@ export function App() {
   return (
     <div className="flex h-full flex-col">
       <div className="flex min-h-0 flex-1">
-        <nav className="flex w-52 shrink-0 flex-col border-r border-line bg-panel p-3" aria-label="Main">
-          <div className="mb-5 px-2 pt-1">
-            <div className="text-base font-semibold tracking-tight">Autodidact</div>
-            <div className="text-xs text-muted">agents that learn at test time</div>
-          </div>
-          {NAV.map((n) => (
-            <button
-              key={n.id}
-              data-testid={`nav-${n.id}`}
-              aria-current={view === n.id ? 'page' : undefined}
-              title={`Alt+${n.key}`}
-              onClick={() => setView(n.id)}
-              className={`mb-0.5 flex items-center justify-between rounded-md px-2.5 py-1.5 text-left text-sm ${view === n.id ? 'bg-accent/15 font-medium text-accent' : 'text-muted hover:bg-sunken hover:text-fg'}`}
-            >
-              {n.label}
-              {n.id === 'review' && pending > 0 && (
-                <span data-testid="nav-review-count" className="rounded-full bg-accent px-1.5 text-xs text-accent-fg">
-                  {pending}
-                </span>
-              )}
-            </button>
-          ))}
-          <div className="mt-auto px-2">
-            <button className="text-xs text-muted hover:text-fg" onClick={() => setDark(!dark)} aria-label="Toggle dark mode">
-              {dark ? 'Light theme' : 'Dark theme'}
-            </button>
-            <div className="mt-1 text-xs text-muted">
-              Press <kbd className="rounded border border-line px-1 font-mono">?</kbd> for shortcuts
-            </div>
-          </div>
-        </nav>
-        <main className="min-w-0 flex-1 overflow-auto p-6">
+        <Nav items={NAV} view={view} onGo={setView} pending={pending} dark={dark} onTheme={() => setDark(!dark)} />
+        <main className="min-w-0 flex-1 overflow-auto p-6" data-testid="main">
           <ErrorBoundary key={view} name={NAV.find((n) => n.id === view)?.label ?? view}>
             <Suspense fallback={<p className="text-sm text-muted">Loading…</p>}>
               {view === 'chat' && <ChatView info={info} goTo={setView} openRound={openRound} />}

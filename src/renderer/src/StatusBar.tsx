@@ -18,16 +18,17 @@ export function StatusBar({ info, connected }: { info: SystemInfo | null; connec
     : gpu.backend === 'cpu'
       ? `CPU only — ${gpu.cpuReason ?? ''}`
       : `${gpu.backend.toUpperCase()} · ${gpu.deviceNames.join(', ')} · ${formatBytes(gpu.vramFreeBytes ?? 0)} free of ${formatBytes(gpu.vramTotalBytes ?? 0)}`
+  const trainer = `Trainer: ${info ? (info.trainer.available ? `ready (${info.trainer.backend ?? '?'})` : `unavailable — ${info.trainer.reason}`) : '…'}`
   return (
-    <footer className="flex items-center gap-4 border-t border-line bg-panel px-4 py-1.5 text-xs text-muted" data-testid="status-bar">
-      <span data-testid="backend" className={connected === 'disconnected' ? 'font-medium text-bad' : gpu?.backend === 'cpu' ? 'text-warn' : ''} title={backend}>
+    <footer className="flex min-w-0 items-center gap-4 overflow-hidden border-t border-line bg-panel px-4 py-1.5 text-xs text-muted" data-testid="status-bar">
+      <span data-testid="backend" className={`min-w-0 truncate ${connected === 'disconnected' ? 'font-medium text-bad' : gpu?.backend === 'cpu' ? 'text-warn' : ''}`} title={backend}>
         {backend.length > 110 ? `${backend.slice(0, 110)}…` : backend}
       </span>
-      <span data-testid="loaded-model" className="max-w-64 truncate" title={model}>
+      <span data-testid="loaded-model" className="max-w-64 min-w-0 truncate" title={model}>
         Model: {model}
       </span>
-      <span>Trainer: {info ? (info.trainer.available ? `ready (${info.trainer.backend ?? '?'})` : `unavailable — ${info.trainer.reason}`) : '…'}</span>
-      <span className="ml-auto flex items-center gap-3">
+      <span className="min-w-0 truncate" title={trainer}>{trainer}</span>
+      <span className="ml-auto flex shrink-0 items-center gap-3">
         {jobs.map((j) => (
           <span key={j.id} className="flex items-center gap-1.5">
             {j.label}

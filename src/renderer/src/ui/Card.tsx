@@ -5,8 +5,8 @@ export function Card({ title, actions, children, className = '', testId }: { tit
     <section className={`rounded-lg border border-line bg-panel ${className}`} data-testid={testId}>
       {(title || actions) && (
         <header className="flex items-center justify-between gap-3 border-b border-line px-4 py-2.5">
-          <h2 className="text-sm font-semibold">{title}</h2>
-          <div className="flex items-center gap-2">{actions}</div>
+          <h2 className="min-w-0 text-sm font-semibold [overflow-wrap:anywhere]">{title}</h2>
+          <div className="flex shrink-0 items-center gap-2">{actions}</div>
         </header>
       )}
       <div className="p-4">{children}</div>
@@ -16,8 +16,8 @@ export function Card({ title, actions, children, className = '', testId }: { tit
 
 export function PageHeader({ title, subtitle, actions }: { title: string; subtitle?: ReactNode; actions?: ReactNode }) {
   return (
-    <div className="mb-5 flex items-end justify-between gap-4">
-      <div>
+    <div className="mb-5 flex flex-wrap items-end justify-between gap-4">
+      <div className="min-w-0 flex-1 basis-80">
         <h1 className="text-xl font-semibold tracking-tight">{title}</h1>
         {subtitle && <p className="mt-1 text-sm text-muted">{subtitle}</p>}
       </div>

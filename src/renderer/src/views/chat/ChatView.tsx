@@ -8,6 +8,7 @@ import { Select, Textarea } from '../../ui/Field'
 import { useConfirm } from '../../ui/Dialog'
 import { useLeaveGuard } from '../../unsaved'
 import { ConversationItem } from './ConversationItem'
+import { FoldToggle, useFoldable } from '../../ui/Fold'
 import { EmptyState, ErrorNote, Progress } from '../../ui/States'
 import { LastModelNote } from '../models/LastModelNote'
 import { useLastModel } from '../models/useLastModel'
@@ -42,6 +43,7 @@ export function ChatView({ info, goTo, openRound }: { info: SystemInfo | null; g
   const [editing, setEditing] = useState(false)
   const guard = useLeaveGuard() // closing the profile editor with unsaved edits asks first
   const action = useAction()
+  const list = useFoldable()
   const bottom = useRef<HTMLDivElement>(null)
 
   useEffect(() => {
@@ -148,26 +150,39 @@ export function ChatView({ info, goTo, openRound }: { info: SystemInfo | null; g
   const startLoad = last?.atStart === 'loading' && last.jobId ? jobs[last.jobId] : undefined
   return (
     <div className="flex h-full min-h-[600px] gap-4">
-      <aside className="flex w-60 shrink-0 flex-col gap-2">
-        <Button variant="primary" onClick={() => newConversation(answeringProfile)} data-testid="new-conversation">
-          New conversation
-        </Button>
-        <div className="flex-1 space-y-0.5 overflow-auto" data-testid="conversation-list">
-          {draftProfile !== undefined && !active && (
-            <div className="truncate rounded-md bg-sunken px-2.5 py-1.5 text-sm font-medium italic" data-testid="draft-conversation">
-              New conversation
-            </div>
-          )}
-          {conversations.data?.map((c) => (
-            <ConversationItem key={c.id} conversation={c} active={active?.id === c.id} onOpen={() => (setActive(c), setDraftProfile(undefined))} onRename={(t) => rename(c, t)} onDelete={() => void remove(c)} />
-          ))}
-        </div>
-      </aside>
+      {list.open && (
+        <aside className="flex w-60 shrink-0 flex-col gap-2" data-testid="conversation-sidebar">
+          <Button variant="primary" onClick={() => newConversation(answeringProfile)} data-testid="new-conversation">
+            New conversation
+          </Button>
+          <div className="flex-1 space-y-0.5 overflow-auto" data-testid="conversation-list">
+            {draftProfile !== undefined && !active && (
+              <div className="truncate rounded-md bg-sunken px-2.5 py-1.5 text-sm font-medium italic" data-testid="draft-conversation">
+                New conversation
+              </div>
+            )}
+            {conversations.data?.map((c) => (
+              <ConversationItem key={c.id} conversation={c} active={active?.id === c.id} onOpen={() => (setActive(c), setDraftProfile(undefined), list.foldIfNarrow())} onRename={(t) => rename(c, t)} onDelete={() => void remove(c)} />
+            ))}
+          </div>
+        </aside>
+      )}
       <section className="flex min-w-0 flex-1 flex-col rounded-lg border border-line bg-panel">
-        <header className="flex items-center gap-3 border-b border-line px-4 py-2.5">
+        <header className="flex flex-wrap items-center gap-x-3 gap-y-2 border-b border-line px-4 py-2.5">
+          <FoldToggle open={list.open} onToggle={list.toggle} label="Conversations" testId="conversations-toggle" />
+          {!list.open && (
+            <Button size="sm" variant="primary" onClick={() => newConversation(answeringProfile)} data-testid="new-conversation">
+              New
+            </Button>
+          )}
+          {!list.open && (
+            <span className="max-w-64 min-w-0 truncate text-sm font-medium" data-testid="conversation-title" title={active?.title}>
+              {active?.title ?? 'New conversation'}
+            </span>
+          )}
           <label className="flex items-center gap-2 text-xs text-muted">
             Agent
-            <Select aria-label="Agent profile" className="!w-56 !py-1" value={answeringProfile ?? ''} data-testid="agent-picker" onChange={(e) => newConversation(e.target.value || null)}>
+            <Select aria-label="Agent profile" className="!w-48 !py-1" value={answeringProfile ?? ''} data-testid="agent-picker" onChange={(e) => newConversation(e.target.value || null)}>
               {profiles.data?.map((p) => (
                 <option key={p.id} value={p.id}>
                   {p.name} ({p.tools.length} tools)

@@ -6,6 +6,7 @@ import type { LiveProgress } from '../rounds/stage'
 import type { RoundWithExamples } from '../rounds/useRoundTracker'
 import { RoundOutcome, RoundPill } from './RoundInChat'
 import { TracePanel } from './TokenTrace'
+import { estimatorName } from '../../labels'
 
 export function ToolCallCard({ name, args }: { name: string; args: Record<string, unknown> }) {
   return (
@@ -37,14 +38,14 @@ export function UncertaintyBadge({ message, onShowTrace }: { message: Message; o
   return (
     <span className="relative" ref={ref}>
       <button onClick={() => setOpen(!open)} data-testid="uncertainty-badge" data-uncertain={u.uncertain} aria-expanded={open} aria-label="Show the uncertainty detail">
-        <Badge tone={u.uncertain ? 'warn' : 'ok'} title={`${u.estimator}: margin ${u.margin.toFixed(3)} vs tau ${u.tau}`}>
+        <Badge tone={u.uncertain ? 'warn' : 'ok'} title={`${estimatorName(u.estimator)}: margin ${u.margin.toFixed(3)} vs tau ${u.tau}`}>
           {u.uncertain ? 'uncertain' : 'confident'} · {u.margin.toFixed(2)} / τ {u.tau}
         </Badge>
       </button>
       {open && (
         <div role="dialog" aria-label="Uncertainty" className="absolute bottom-full left-0 z-20 mb-1 w-80 rounded-md border border-line bg-panel p-3 text-xs shadow-lg" data-testid="uncertainty-popover">
           <p className="mb-2">
-            {u.estimator === 'rss' ? 'RSS margin' : u.estimator} <b>{u.margin.toFixed(3)}</b> {u.uncertain ? '<' : '≥'} τ {u.tau}:{' '}
+            {estimatorName(u.estimator)} <b>{u.margin.toFixed(3)}</b> {u.uncertain ? '<' : '≥'} τ {u.tau}:{' '}
             {u.uncertain ? 'the agent is unsure; Improve runs a TT-SI round on this query.' : 'the agent is sure enough; no round needed.'}
           </p>
           {top.map((c) => (

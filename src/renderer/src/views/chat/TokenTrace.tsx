@@ -1,5 +1,6 @@
 import type { Message, TokenTrace as Trace } from '../../../../core/contract'
 import { ms, pct } from '../../../../shared/format'
+import { estimatorName } from '../../labels'
 
 /** Colour from probability: low = red, mid = amber, high = neutral. */
 function tokenClass(p: number): string {
@@ -22,7 +23,7 @@ export function TokenStrip({ tokens }: { tokens: Trace[] }) {
           aria-label={`token ${JSON.stringify(t.text)} probability ${pct(t.prob, 1)}`}
         >
           {t.text}
-          <span className="pointer-events-none invisible absolute top-full left-0 z-20 mt-1 w-56 rounded-md border border-line bg-panel p-2 text-xs shadow-lg group-hover:visible group-focus:visible">
+          <span className="pointer-events-none absolute top-full left-0 z-20 mt-1 hidden w-56 rounded-md border border-line bg-panel p-2 text-xs shadow-lg group-hover:block group-focus:block">
             <span className="mb-1 block font-semibold">
               {JSON.stringify(t.text)} · {pct(t.prob, 1)}
             </span>
@@ -54,7 +55,7 @@ export function TracePanel({ message }: { message: Message }) {
       {u && (
         <div>
           <h4 className="mb-1 text-xs font-semibold text-muted">
-            Candidate actions · {u.estimator} · margin {u.margin.toFixed(3)} vs τ {u.tau} · {ms(u.ms)}
+            Candidate actions · {estimatorName(u.estimator)} · margin {u.margin.toFixed(3)} vs τ {u.tau} · {ms(u.ms)}
           </h4>
           <table className="w-full text-xs" data-testid="candidates">
             <tbody>
@@ -78,7 +79,7 @@ export function TracePanel({ message }: { message: Message }) {
       {message.prompt && (
         <details>
           <summary className="cursor-pointer text-xs font-semibold text-muted">Exact prompt sent</summary>
-          <pre className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap rounded bg-panel p-2 font-mono text-xs" data-testid="prompt">
+          <pre className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap rounded bg-panel p-2 font-mono text-xs [overflow-wrap:anywhere]" data-testid="prompt">
             {message.prompt}
           </pre>
         </details>

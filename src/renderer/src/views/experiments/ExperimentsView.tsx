@@ -8,6 +8,8 @@ import { Button } from '../../ui/Button'
 import { Card, PageHeader } from '../../ui/Card'
 import { Field, Input, Select } from '../../ui/Field'
 import { EmptyState, ErrorNote, Progress } from '../../ui/States'
+import { FoldToggle, useFoldable } from '../../ui/Fold'
+import { methodName } from '../../labels'
 import { CompareRuns } from './CompareRuns'
 import { ResultsCharts } from './ResultsCharts'
 
@@ -68,7 +70,7 @@ function NewRun({ onStarted }: { onStarted: (id: string) => void }) {
               {METHODS.map((m) => (
                 <label key={m} className="flex items-center gap-1.5">
                   <input type="checkbox" checked={methods.includes(m)} onChange={(e) => setMethods(e.target.checked ? [...methods, m] : methods.filter((x) => x !== m))} />
-                  {m}
+                  {methodName(m)}
                 </label>
               ))}
             </div>
@@ -110,7 +112,7 @@ function RunView({ run }: { run: RunInfo }) {
   const action = useAction()
   return (
     <Card
-      title={`Run ${run.id}`}
+      title={<span className="[overflow-wrap:anywhere]">Run {run.id}</span>}
       testId="run-detail"
       actions={
         <>
@@ -132,34 +134,36 @@ function RunView({ run }: { run: RunInfo }) {
           </p>
         </div>
       )}
-      <table className="mb-4 w-full text-sm" data-testid="results-table">
-        <thead className="text-left text-xs text-muted">
-          <tr>
-            <th className="py-1">method</th>
-            <th>τ</th>
-            <th>seed</th>
-            <th>items</th>
-            <th>exact</th>
-            <th>name only</th>
-            <th>flagged</th>
-            <th>time / item</th>
-          </tr>
-        </thead>
-        <tbody>
-          {run.metrics.map((m, i) => (
-            <tr key={i} className="border-t border-line">
-              <td className="py-1 font-medium">{m.method}</td>
-              <td>{m.tau}</td>
-              <td>{m.seed}</td>
-              <td>{m.items}</td>
-              <td>{pct(m.exact, 1)}</td>
-              <td>{pct(m.nameOnly, 1)}</td>
-              <td>{pct(m.flaggedShare, 0)}</td>
-              <td>{ms(m.msPerItem)}</td>
+      <div className="mb-4 overflow-x-auto">
+        <table className="w-full text-sm" data-testid="results-table">
+          <thead className="text-left text-xs text-muted">
+            <tr>
+              <th className="py-1">method</th>
+              <th>τ</th>
+              <th>seed</th>
+              <th>items</th>
+              <th>exact</th>
+              <th>name only</th>
+              <th>flagged</th>
+              <th>time / item</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {run.metrics.map((m, i) => (
+              <tr key={i} className="border-t border-line">
+                <td className="py-1 font-medium">{methodName(m.method)}</td>
+                <td>{m.tau}</td>
+                <td>{m.seed}</td>
+                <td>{m.items}</td>
+                <td>{pct(m.exact, 1)}</td>
+                <td>{pct(m.nameOnly, 1)}</td>
+                <td>{pct(m.flaggedShare, 0)}</td>
+                <td>{ms(m.msPerItem)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {run.metrics.length > 0 && <ResultsCharts metrics={run.metrics} />}
     </Card>
   )
@@ -173,6 +177,7 @@ export function ExperimentsView() {
   const comparing = compare.map((id) => runs.data?.find((r) => r.id === id)).filter((r): r is RunInfo => Boolean(r))
   const [run, setRun] = useState<RunInfo | null>(null)
   const [error, setError] = useState<string | null>(null)
+  const runList = useFoldable()
   const load = (id: string) => engine.call('experiments.get', { id }).then(setRun, (e: Error) => setError(e.message))
   useEffect(() => {
     if (!selected && runs.data?.length) setSelected(runs.data[0].id)
@@ -190,36 +195,39 @@ export function ExperimentsView() {
     <div className="mx-auto max-w-6xl space-y-4">
       <PageHeader title="Experiments" subtitle="Measure whether self-improvement helps your model on tool-calling benchmarks: baseline, TT-ICL, TT-SI and TT-D over a τ sweep." />
       <NewRun onStarted={(id) => { setSelected(id); void runs.reload() }} />
+      {Boolean(runs.data?.length) && <FoldToggle open={runList.open} onToggle={runList.toggle} label="Runs" testId="runs-toggle" />}
       <ErrorNote error={runs.error ?? error} />
       {runs.data?.length === 0 ? (
         <EmptyState title="No runs yet">Import a dataset (for example shared/data/toolcall/bfcl.jsonl), load a model, and start a run.</EmptyState>
       ) : (
         <div className="flex gap-4">
-          <Card className="w-72 shrink-0" title="Runs">
-            <ul className="-m-2 space-y-0.5">
-              {runs.data?.map((r) => (
-                <li key={r.id} className="flex items-start gap-1.5">
-                  <input
-                    type="checkbox"
-                    className="mt-3 ml-1"
-                    aria-label={`Compare run ${r.id}`}
-                    data-testid="compare-run"
-                    checked={compare.includes(r.id)}
-                    onChange={(e) => setCompare((c) => (e.target.checked ? [...c, r.id] : c.filter((x) => x !== r.id)))}
-                  />
-                  <button data-testid="run-row" onClick={() => setSelected(r.id)} className={`min-w-0 flex-1 rounded-md p-2 text-left text-sm ${selected === r.id ? 'bg-sunken' : 'hover:bg-sunken'}`}>
-                    <div className="flex items-center justify-between">
-                      <span>{r.config.methods.join(', ')}</span>
-                      <Badge tone={r.status === 'done' ? 'ok' : r.status === 'failed' ? 'bad' : 'accent'}>{words(r.status)}</Badge>
-                    </div>
-                    <div className="text-xs text-muted">
-                      {r.done}/{r.total} · {when(r.createdAt)}
-                    </div>
-                  </button>
-                </li>
-              ))}
-            </ul>
-          </Card>
+          {runList.open && (
+            <Card className="w-72 shrink-0" title="Runs" testId="run-list">
+              <ul className="-m-2 space-y-0.5">
+                {runs.data?.map((r) => (
+                  <li key={r.id} className="flex items-start gap-1.5">
+                    <input
+                      type="checkbox"
+                      className="mt-3 ml-1"
+                      aria-label={`Compare run ${r.id}`}
+                      data-testid="compare-run"
+                      checked={compare.includes(r.id)}
+                      onChange={(e) => setCompare((c) => (e.target.checked ? [...c, r.id] : c.filter((x) => x !== r.id)))}
+                    />
+                    <button data-testid="run-row" onClick={() => (setSelected(r.id), runList.foldIfNarrow())} className={`min-w-0 flex-1 rounded-md p-2 text-left text-sm ${selected === r.id ? 'bg-sunken' : 'hover:bg-sunken'}`}>
+                      <div className="flex items-center justify-between">
+                        <span className="min-w-0 [overflow-wrap:anywhere]">{r.config.methods.map(methodName).join(', ')}</span>
+                        <Badge tone={r.status === 'done' ? 'ok' : r.status === 'failed' ? 'bad' : 'accent'}>{words(r.status)}</Badge>
+                      </div>
+                      <div className="text-xs text-muted">
+                        {r.done}/{r.total} · {when(r.createdAt)}
+                      </div>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </Card>
+          )}
           <div className="min-w-0 flex-1 space-y-4">
             {comparing.length >= 2 && <CompareRuns runs={comparing} datasetName={(id) => datasets.data?.find((d) => d.id === id)?.name ?? id} />}
             {comparing.length === 1 && <p className="text-xs text-muted">Tick a second run to compare.</p>}

@@ -1,5 +1,6 @@
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
-import type { MethodMetrics } from '../../../../core/contract'
+import type { ExperimentMethod, MethodMetrics } from '../../../../core/contract'
+import { methodName } from '../../labels'
 
 const COLORS: Record<string, string> = { baseline: '#64748b', 'tt-icl': '#0ea5e9', 'tt-si': '#6366f1', 'tt-d': '#f59e0b' }
 
@@ -51,7 +52,7 @@ export function ResultsCharts({ metrics }: { metrics: MethodMetrics[] }) {
           <Tooltip />
           <Legend />
           {acc.methods.map((m) => (
-            <Line key={m} dataKey={m} stroke={COLORS[m] ?? '#888'} isAnimationActive={false} />
+            <Line key={m} dataKey={m} name={methodName(m)} stroke={COLORS[m] ?? '#888'} isAnimationActive={false} />
           ))}
         </LineChart>
       </Chart>
@@ -62,14 +63,14 @@ export function ResultsCharts({ metrics }: { metrics: MethodMetrics[] }) {
           <YAxis {...axis} width={36} domain={[0, 100]} />
           <Tooltip />
           {flagged.methods.map((m) => (
-            <Line key={m} dataKey={m} stroke={COLORS[m] ?? '#888'} isAnimationActive={false} />
+            <Line key={m} dataKey={m} name={methodName(m)} stroke={COLORS[m] ?? '#888'} isAnimationActive={false} />
           ))}
         </LineChart>
       </Chart>
       <Chart title="Time per item (ms)">
         <BarChart data={time}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--color-line)" />
-          <XAxis dataKey="method" {...axis} />
+          <XAxis dataKey="method" {...axis} tickFormatter={(m: ExperimentMethod) => methodName(m)} />
           <YAxis {...axis} width={48} />
           <Tooltip />
           <Bar dataKey="ms" fill="var(--color-accent)" isAnimationActive={false} />

@@ -29,7 +29,7 @@ function GpuCard({ info }: { info: SystemInfo | null }) {
           </span>
         </p>
       )}
-      <p className="mt-2 text-xs text-muted">
+      <p className="mt-2 text-xs text-muted [overflow-wrap:anywhere]">
         RAM {formatBytes(g.ramFreeBytes)} free of {formatBytes(g.ramTotalBytes)} · LoRA trainer:{' '}
         {info!.trainer.available ? `ready (${info!.trainer.backend})${info!.trainer.reason ? ` — ${info!.trainer.reason}` : ''}` : `unavailable — ${info!.trainer.reason}`}
       </p>
@@ -120,8 +120,8 @@ export function ModelsView({ info, onChanged }: { info: SystemInfo | null; onCha
             <Progress value={loadJob.progress} label="Loading model" />
           </div>
         )}
-        <div className="mt-4 flex gap-2">
-          <Input aria-label="Path of a .gguf file" placeholder="/path/to/model.gguf" value={path} onChange={(e) => setPath(e.target.value)} data-testid="import-path" />
+        <div className="mt-4 flex flex-wrap gap-2">
+          <Input aria-label="Path of a .gguf file" className="min-w-48 flex-1" placeholder="/path/to/model.gguf" value={path} onChange={(e) => setPath(e.target.value)} data-testid="import-path" />
           <Button onClick={() => void action.run(async () => { await engine.call('models.import', { path: path.trim() }); setPath('') })} disabled={!path.trim()} data-testid="import-model">
             Import file
           </Button>
@@ -137,7 +137,7 @@ export function ModelsView({ info, onChanged }: { info: SystemInfo | null; onCha
             const jobId = downloads[e.id]
             const job = jobId ? jobs[jobId] : undefined
             return (
-              <div key={e.id} className="rounded-md border border-line p-3" data-testid="catalog-entry">
+              <div key={e.id} className="min-w-0 rounded-md border border-line p-3 [overflow-wrap:anywhere]" data-testid="catalog-entry">
                 <div className="flex items-center justify-between gap-2">
                   <div className="text-sm font-medium">
                     {e.name} <span className="text-muted">{e.quant}</span>

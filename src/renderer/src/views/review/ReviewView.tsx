@@ -7,6 +7,7 @@ import { Button } from '../../ui/Button'
 import { Card, PageHeader } from '../../ui/Card'
 import { EmptyState, ErrorNote } from '../../ui/States'
 import { ExampleEditor } from './ExampleEditor'
+import { provenanceName } from '../../labels'
 
 /** Pending examples grouped by round; approve / edit / reject, in bulk or with j/k/a/r/e. */
 export function ReviewView() {
@@ -96,14 +97,14 @@ export function ReviewView() {
                       })}
                     />
                     <div className="min-w-0 flex-1">
-                      <p className="text-sm">{e.input}</p>
-                      <pre className="mt-1 overflow-auto rounded bg-sunken p-2 font-mono text-xs">{e.call ? JSON.stringify(e.call) : e.text}</pre>
+                      <p className="text-sm [overflow-wrap:anywhere]">{e.input}</p>
+                      <pre className="mt-1 max-h-48 overflow-auto rounded bg-sunken p-2 font-mono text-xs whitespace-pre-wrap [overflow-wrap:anywhere]">{e.call ? JSON.stringify(e.call) : e.text}</pre>
                       <p className="mt-1 text-xs text-muted">
-                        <Badge>{e.provenance}</Badge>
+                        <Badge>{provenanceName(e.provenance)}</Badge>
                       </p>
                       {editing === e.id && <ExampleEditor example={e} tools={toolsOf(e.roundId)} onDone={() => { setEditing(null); void pending.reload() }} />}
                     </div>
-                    <div className="flex shrink-0 gap-1.5">
+                    <div className="flex shrink-0 flex-wrap justify-end gap-1.5">
                       <Button size="sm" variant="primary" onClick={() => act('approve', [e.id])} data-testid="approve">
                         Approve
                       </Button>

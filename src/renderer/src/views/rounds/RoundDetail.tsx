@@ -1,6 +1,5 @@
 import { useState } from 'react'
-import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
-import type { Example, Round, TrainingDevice } from '../../../../core/contract'
+import type { Example, Round, RoundStage, TrainingDevice } from '../../../../core/contract'
 import { ms, words } from '../../../../shared/format'
 import { useAction, useCall, useEvent } from '../../hooks'
 import { engine } from '../../rpc'
@@ -11,6 +10,9 @@ import { useConfirm } from '../../ui/Dialog'
 import { ErrorNote, Progress } from '../../ui/States'
 import { ExampleEditor } from '../review/ExampleEditor'
 import { BeforeAfter } from './AnswerDiff'
+import { LossChart } from './LossChart'
+import { TrainingConfig } from './TrainingConfig'
+import { modeName, provenanceName, stageName } from '../../labels'
 import { promptLabel } from './prompt-label'
 import { roundState, type LiveProgress } from './stage'
 
@@ -39,10 +41,10 @@ export function RoundDetail({ round, onChanged }: { round: Round & { examples: E
       {dialog}
       <div className="flex flex-wrap items-center gap-2">
         <span data-testid="round-status"><Badge tone={state.tone}>{words(round.status)}</Badge></span>
-        <span className="text-xs text-muted">
-          stage {round.stage} · mode {round.mode} · margin {round.uncertainty?.margin.toFixed(3) ?? '–'} vs τ {round.uncertainty?.tau ?? '–'}
+        <span className="text-xs text-muted" data-testid="round-meta">
+          stage: {stageName(round.stage)} · {modeName(round.mode)} · margin {round.uncertainty?.margin.toFixed(3) ?? '–'} vs τ {round.uncertainty?.tau ?? '–'}
         </span>
-        <span className="ml-auto flex gap-2">
+        <span className="ml-auto flex flex-wrap gap-2">
           {['interrupted', 'failed', 'no_valid_examples'].includes(round.status) && (
             <Button size="sm" data-testid="resume-round" onClick={() => void action.run(async () => { await engine.call('rounds.resume', { id: round.id }); onChanged() })}>
               {round.status !== 'no_valid_examples' ? 'Resume' : approved ? 'Train on the approved pairs' : 'Retry: write new examples'}
@@ -100,7 +102,7 @@ export function RoundDetail({ round, onChanged }: { round: Round & { examples: E
           </p>
         </Card>
       )}
-      <p className="text-sm">
+      <p className="text-sm [overflow-wrap:anywhere]" data-testid="round-query">
         <span className="text-muted">Query:</span> {round.query}
       </p>
       <BeforeAfter before={round.before} after={round.after} />
@@ -110,29 +112,17 @@ export function RoundDetail({ round, onChanged }: { round: Round & { examples: E
         </p>
       )}
       <div className="grid gap-4 md:grid-cols-2">
-        <Card title="Loss" testId="loss-curve">
+        <Card title="Loss" testId="loss-curve" className="min-w-0">
           {losses.length ? (
-            <div className="h-48">
-              <ResponsiveContainer width="100%" height="100%">
-                <LineChart data={losses} margin={{ top: 5, right: 10, bottom: 5, left: 0 }}>
-                  <CartesianGrid strokeDasharray="3 3" stroke="var(--color-line)" />
-                  <XAxis dataKey="step" stroke="var(--color-muted)" fontSize={11} />
-                  <YAxis stroke="var(--color-muted)" fontSize={11} width={40} />
-                  <Tooltip />
-                  <Line type="monotone" dataKey="loss" stroke="var(--color-accent)" dot={false} isAnimationActive={false} />
-                </LineChart>
-              </ResponsiveContainer>
-            </div>
+            <LossChart points={losses} />
           ) : (
             <p className="text-sm text-muted">{round.mode === 'tt-icl' ? 'TT-ICL: no training, the examples are used as demonstrations.' : 'No training yet.'}</p>
           )}
         </Card>
-        <Card title="Adapter and timings">
-          <dl className="grid grid-cols-2 gap-x-3 gap-y-1 text-xs">
+        <Card title="Adapter and timings" testId="adapter-card" className="min-w-0">
+          <dl className="grid grid-cols-[max-content_minmax(0,1fr)] gap-x-3 gap-y-1 text-xs [&>dd]:[overflow-wrap:anywhere]">
             <dt className="text-muted">Adapter</dt>
             <dd className="truncate" title={t?.adapterPath ?? ''}>{t?.adapterPath ? `${t.adapterPath.split('/').pop()}${t.adapterKept ? ' (kept)' : ''}` : '–'}</dd>
-            <dt className="text-muted">LoRA</dt>
-            <dd>{t ? JSON.stringify((t.config as { lora?: unknown }).lora) : '–'}</dd>
             <dt className="text-muted">Final loss</dt>
             <dd>{t?.finalLoss?.toFixed(4) ?? '–'}</dd>
             <dt className="text-muted">Tokens/s</dt>
@@ -149,11 +139,12 @@ export function RoundDetail({ round, onChanged }: { round: Round & { examples: E
             )}
             {Object.entries(round.timings).map(([k, v]) => (
               <span key={k} className="contents">
-                <dt className="text-muted">{k}</dt>
+                <dt className="text-muted">{stageName(k as RoundStage)} took</dt>
                 <dd>{ms(v)}</dd>
               </span>
             ))}
           </dl>
+          {t && <TrainingConfig config={t.config} />}
         </Card>
       </div>
       <Card title="Decision trail" testId="decision-trail">
@@ -161,7 +152,7 @@ export function RoundDetail({ round, onChanged }: { round: Round & { examples: E
           {round.examples.map((e) => (
             <li key={e.id} className="flex items-start gap-2">
               <Badge tone={tone(e.status)}>{words(e.status)}</Badge>
-              <span className="min-w-0 flex-1">
+              <span className="min-w-0 flex-1 [overflow-wrap:anywhere]">
                 {e.input || <em className="text-muted">(unparsed output)</em>} {e.call && <code className="text-muted">{JSON.stringify(e.call)}</code>}
                 {e.reason && <span className="block text-muted">{e.reason}</span>}
                 {editing === e.id && <ExampleEditor example={e} tools={tools} onDone={() => { setEditing(null); onChanged() }} />}
@@ -171,7 +162,7 @@ export function RoundDetail({ round, onChanged }: { round: Round & { examples: E
                   Edit
                 </Button>
               )}
-              <span className="text-muted">{e.provenance}</span>
+              <span className="max-w-[40%] text-muted [overflow-wrap:anywhere]">{provenanceName(e.provenance)}</span>
             </li>
           ))}
         </ol>
@@ -181,7 +172,7 @@ export function RoundDetail({ round, onChanged }: { round: Round & { examples: E
           {round.prompts.map((p, i) => (
             <details key={i} data-testid={`round-prompt-${p.stage}`}>
               <summary className="cursor-pointer text-xs font-semibold text-muted">{promptLabel(p.stage, round.teacher)}</summary>
-              <pre className="max-h-64 overflow-auto rounded bg-sunken p-2 font-mono text-xs whitespace-pre-wrap">{p.prompt}</pre>
+              <pre className="max-h-64 overflow-auto rounded bg-sunken p-2 font-mono text-xs whitespace-pre-wrap [overflow-wrap:anywhere]">{p.prompt}</pre>
             </details>
           ))}
         </Card>
