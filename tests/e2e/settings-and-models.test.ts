@@ -112,6 +112,8 @@ describe.sequential('web shell in Chromium: unsaved settings, field errors, the 
     expect((await shell.engine.call('models.last', {})).atStart).toBe('loaded')
     await page.getByTestId('chat-input').waitFor()
     expect(await page.getByTestId('chat-input').isDisabled()).toBe(false)
+    await page.getByTestId('nav-models').click()
+    expect(await page.getByTestId('last-used').textContent()).toBe('last used · loaded at start')
     await page.close()
 
     // the file is gone: no crash, no model, a note saying why and what to do
