@@ -111,6 +111,12 @@ async function run(e: Engine): Promise<void> {
       if (sub === 'list') return print(await call('review.pending', {}))
       if (sub === 'approve' || sub === 'reject') return (await import('./rounds')).reviewCli(e, sub, rest, print)
       break
+    case 'db':
+      if (sub === 'status') {
+        const st = await call('system.status', {})
+        return print(asJson ? st : st.problem ?? `The database ${st.dbFile} is fine.${st.movedAsideTo ? ` (A damaged one was moved to ${st.movedAsideTo}.)` : ''}`)
+      }
+      break
     case 'experiments': {
       const { runExperimentCli } = await import('./experiments')
       return runExperimentCli(e, sub, rest, print)
@@ -119,11 +125,28 @@ async function run(e: Engine): Promise<void> {
   throw usageError(cmd, `Unknown command line: ${argv.join(' ')}.`)
 }
 
+/** The web shell that owns the data folder (its lock and its connection file agree), if one does. */
+async function owningWebShell() {
+  const { lockOwner } = await import('../core/storage/data-lock')
+  const owner = lockOwner(dataDir)
+  if (owner?.shell !== 'web') return null
+  const c = (await import('../core/rpc/connection-file')).readConnectionFile(dataDir)
+  return c?.pid === owner.pid ? c : null
+}
+
 if (argv[0] === 'db' && argv[1] === 'move-aside') {
   // works without opening the database: this is what to run when it cannot be opened
   const { moveDbAside } = await import('../core/storage/damaged')
   const { acquireDataLock } = await import('../core/storage/data-lock')
   try {
+    const web = await owningWebShell()
+    if (web) {
+      // a web shell running without its damaged database moves it aside itself and carries on with a fresh one
+      const remote = await (await import('./remote')).connectToWebShell(web)
+      const r = await remote.call('system.moveDamagedDbAside', {}).finally(() => remote.close())
+      print(asJson ? { movedTo: r.movedTo } : `The web shell (pid ${web.pid}) moved the database to ${r.movedTo} and now runs with a fresh one.`)
+      process.exit(0)
+    }
     // never from under a running engine: take the folder's lock first (refused, naming the owner, when it is live)
     const lock = acquireDataLock(dataDir, 'cli')
     let moved: string
@@ -145,16 +168,13 @@ if (argv[0] === 'db' && argv[1] === 'move-aside') {
  */
 async function openEngine(): Promise<Engine> {
   const { lockOwner, inUseMessage } = await import('../core/storage/data-lock')
-  const owner = lockOwner(dataDir)
-  if (owner) {
-    const { readConnectionFile } = await import('../core/rpc/connection-file')
-    const c = readConnectionFile(dataDir)
-    if (owner.shell === 'web' && c?.pid === owner.pid) {
-      console.error(`(running in the web shell that owns ${dataDir}, pid ${owner.pid})`)
-      return (await import('./remote')).connectToWebShell(c)
-    }
-    throw new UserError(inUseMessage(dataDir, owner), 'data_dir_in_use')
+  const web = await owningWebShell()
+  if (web) {
+    console.error(`(running in the web shell that owns ${dataDir}, pid ${web.pid})`)
+    return (await import('./remote')).connectToWebShell(web)
   }
+  const owner = lockOwner(dataDir)
+  if (owner) throw new UserError(inUseMessage(dataDir, owner), 'data_dir_in_use')
   const { createEngine } = await import('../core/engine') // after the command line is checked: help is instant
   return createEngine({ dataDir, shell: 'cli', gpu: cpu ? 'cpu' : 'auto' })
 }

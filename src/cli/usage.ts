@@ -52,9 +52,12 @@ export const COMMANDS: Record<string, Command> = {
   },
   db: {
     summary: 'the database file',
-    usage: ['db move-aside'],
-    subs: ['move-aside'],
-    notes: ['move-aside renames a damaged autodidact.db (and its -wal/-shm) to autodidact.db.damaged-<time>, so the next start begins with a fresh database; nothing else is touched']
+    usage: ['db status', 'db move-aside'],
+    subs: ['status', 'move-aside'],
+    notes: [
+      'status says whether the database is damaged (the engine then runs without it: every other command answers db_corrupt)',
+      'move-aside renames a damaged autodidact.db (and its -wal/-shm) to autodidact.db.damaged-<time>, so the next start begins with a fresh database; nothing else is touched (a web shell that owns the folder does it itself and carries on)'
+    ]
   },
   help: { summary: 'this help, or one command\'s', usage: ['help [command]'] }
 }

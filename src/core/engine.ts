@@ -20,12 +20,15 @@ import type { EngineOptions, HandlerFactory, Paths, Services, Trainer } from './
 import { damagedDbError } from './storage/damaged'
 import { acquireDataLock } from './storage/data-lock'
 import { openDb } from './storage/db'
+import type { Db } from './storage/types'
 import { allMigrations } from './storage/migrations'
+import { DB_FREE_METHODS, dbHealthHandlers, unavailableDb, type DbHealth } from './system/db-health'
 import { systemHandlers } from './system/handlers'
 import { runTraining } from './trainer/client'
 import { TrainerWorker } from './trainer/worker'
 
 export type { SecretCodec } from './secrets/store'
+export type { SaveDialog } from './services'
 
 export interface Engine {
   services: Services
@@ -63,34 +66,50 @@ function createTrainer(options: EngineOptions): Trainer {
   return { run: (job, opts) => worker.run(job, opts), release: () => worker.release(), dispose: () => worker.dispose() }
 }
 
-/** Builds the engine: storage, model host, jobs, settings and every feature's handlers. */
+/**
+ * Builds the engine: storage, model host, jobs, settings and every feature's handlers. A damaged database does not
+ * stop it: it starts degraded (system/db-health.ts) until the user moves the file aside.
+ */
 export async function createEngine(options: EngineOptions): Promise<Engine> {
   const paths = dataPaths(options.dataDir)
   // one engine per data folder: a second one would mark the first one's live rounds interrupted
   const lock = acquireDataLock(paths.dataDir, options.shell ?? 'web')
   const events = createEventBus()
-  let db: Awaited<ReturnType<typeof openDb>>
+  const health: DbHealth = { damage: null, movedAsideTo: null }
+  let db: Db | null = null
   try {
-    db = await openDb(paths.dbFile, allMigrations).catch((err: unknown) => {
-      throw (err as { code?: string }).code === 'db_corrupt' ? damagedDbError(paths.dbFile, (err as { cause?: unknown }).cause ?? err) : err
-    })
+    db = await openDb(paths.dbFile, allMigrations)
   } catch (err) {
-    lock.release()
-    throw err
+    if ((err as { code?: string }).code !== 'db_corrupt') {
+      lock.release()
+      throw err
+    }
+    health.damage = damagedDbError(paths.dbFile, (err as { cause?: unknown }).cause ?? err)
   }
   removeLeftoverPartials([paths.modelsDir, paths.adaptersDir, paths.exportsDir]) // a crash or full disk mid-write
   const secrets = fileSecretStore(join(paths.dataDir, options.secretCodec ? 'secrets.keychain.json' : 'secrets.json'), options.secretCodec)
-  await moveSecretsOutOfDb(db, secrets)
-  const settings = createSettingsStore(db, events, secrets)
-  const host = createModelHost({ gpu: options.gpu ?? 'auto', threads: options.threads, defaultContextSize: async () => (await settings.get()).contextSize })
+  const host = createModelHost({ gpu: options.gpu ?? 'auto', threads: options.threads, defaultContextSize: async () => (await services.settings.get()).contextSize })
   const trainer = createTrainer(options)
-  const services: Services = { paths, db, events, jobs: createJobManager(events), host, settings, trainer, shell: options.shell ?? 'web', exportGrants: new Set(), options }
+  const unopened = unavailableDb(health)
+  const services: Services = {
+    paths, db: unopened, events, jobs: createJobManager(events), host, settings: createSettingsStore(unopened, events, secrets), trainer,
+    shell: options.shell ?? 'web', exportGrants: new Set(), options
+  }
   const handlers: Partial<Handlers> = {}
-  for (const f of FEATURES) Object.assign(handlers, f(services))
-  await roundsStartup(services)
   // the model used last loads in the background (a job with progress); a CLI command does not wait for a model
   const starting = new AbortController()
-  const lastModel = await loadLastModelAtStart(services, options.loadLastModel ?? services.shell !== 'cli', starting.signal)
+  let lastModel: { loaded: Promise<void> } = { loaded: Promise.resolve() }
+  /** every feature on an open database */
+  const start = async (open: Db) => {
+    await moveSecretsOutOfDb(open, secrets)
+    services.db = open
+    services.settings = createSettingsStore(open, events, secrets)
+    for (const f of FEATURES) Object.assign(handlers, f(services))
+    await roundsStartup(services)
+    lastModel = await loadLastModelAtStart(services, options.loadLastModel ?? services.shell !== 'cli', starting.signal)
+  }
+  Object.assign(handlers, dbHealthHandlers(paths, events, health, async () => start(await openDb(paths.dbFile, allMigrations))))
+  if (db) await start(db)
 
   return {
     services,
@@ -104,6 +123,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       }
       const parsed = def.input.safeParse(input ?? {})
       if (!parsed.success) throw new UserError(formatZodError(String(method), parsed.error), 'invalid_input')
+      if (health.damage && !DB_FREE_METHODS.has(name)) throw health.damage
       const handler = (Object.hasOwn(handlers, name) ? handlers[method] : undefined) as ((i: unknown, c: CallContext) => Promise<Output<typeof method>>) | undefined
       if (!handler) throw new UserError(`"${String(method)}" is not implemented yet.`, 'not_implemented')
       return handler(parsed.data, _ctx)
@@ -117,7 +137,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       await trainer.dispose()
       stopRoundEndRetries(services)
       await host.dispose()
-      await db.close()
+      await services.db.close()
       lock.release()
     }
   }

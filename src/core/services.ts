@@ -81,6 +81,21 @@ export interface EngineOptions {
    * Default: on for the desktop app and web shell, off for the CLI (each command is a short process).
    */
   loadLastModel?: boolean
+  /**
+   * The desktop's save dialog (src/main passes Electron's dialog.showSaveDialog): system.chooseExportPath asks the
+   * user with it, and only the path they chose may be written outside the exports folder. Web shell, CLI: none.
+   */
+  saveDialog?: SaveDialog
 }
+
+export interface SaveDialogOptions {
+  title: string
+  defaultPath: string
+  buttonLabel: string
+  filters: { name: string; extensions: string[] }[]
+  /** Linux asks before replacing a file only when told to (macOS and Windows always ask) */
+  properties: ('showOverwriteConfirmation' | 'createDirectory')[]
+}
+export type SaveDialog = (options: SaveDialogOptions) => Promise<{ canceled: boolean; filePath?: string }>
 
 export type HandlerFactory = (s: Services) => Partial<Handlers>

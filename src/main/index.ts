@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, dialog, ipcMain, safeStorage, session, shell } from 'electron'
-import { createEngine, type SecretCodec } from '../core/engine'
+import { createEngine, type SaveDialog, type SecretCodec } from '../core/engine'
 import { CONTENT_SECURITY_POLICY } from '../core/rpc/csp'
 
 /**
@@ -97,7 +97,9 @@ async function main(): Promise<void> {
   const secretCodec: SecretCodec | undefined = safeStorage.isEncryptionAvailable()
     ? { encrypt: (plain) => safeStorage.encryptString(plain), decrypt: (data) => safeStorage.decryptString(data) }
     : undefined
-  engine = await createEngine({ dataDir: process.env.AUTODIDACT_DATA_DIR ?? app.getPath('userData'), shell: 'electron', secretCodec })
+  // exports outside the exports folder go only where the user chose in this dialog (system.chooseExportPath)
+  const saveDialog: SaveDialog = (options) => (win ? dialog.showSaveDialog(win, options) : dialog.showSaveDialog(options))
+  engine = await createEngine({ dataDir: process.env.AUTODIDACT_DATA_DIR ?? app.getPath('userData'), shell: 'electron', secretCodec, saveDialog })
   installIpc(engine)
   win = createWindow()
   app.on('second-instance', () => win?.focus())

@@ -11,12 +11,14 @@ const shell = await startWebShell({
   engineOptions: { dataDir: arg('--data-dir') ?? defaultDataDir(), gpu: process.argv.includes('--cpu') ? 'cpu' : 'auto' },
   port: arg('--port') ? Number(arg('--port')) : 0
 }).catch((err: Error & { code?: string }) => {
-  // e.g. a damaged database: the message says what is wrong, where, and what to run
+  // e.g. the data folder is in use, or the port: the message says what is wrong and what to do
   console.error(`Autodidact could not start (${err.code ?? 'error'}): ${err.message}`)
   process.exit(1)
 })
 console.log(`Autodidact web shell: ${shell.url}`)
 console.log(`Data directory: ${shell.engine.services.paths.dataDir}`)
+const health = await shell.engine.call('system.status', {})
+if (health.problem) console.error(`Warning: ${health.problem} Open the address above to do that from the app.`)
 const stop = async () => {
   await shell.close()
   process.exit(0)

@@ -90,7 +90,7 @@ describe('CLI over the same engine', () => {
 })
 
 describe('a damaged database', () => {
-  it('the engine does not start on it, says where it is and how to move it aside; db move-aside starts fresh, keeping the file', async () => {
+  it('every command says it is damaged, where it is and how to move it aside; db move-aside starts fresh, keeping the file', async () => {
     const dir = tempDir('cli-')
     await cli(dir, 'info')
     const db = join(dir, 'autodidact.db')
@@ -102,6 +102,8 @@ describe('a damaged database', () => {
     expect(err.stderr).toContain(`error (db_corrupt): The database ${db} is damaged`)
     expect(err.stderr).toMatch(/nothing was changed\. To start fresh, move it aside: `autodidact db move-aside --data-dir ".*"`/)
     expect(readFileSync(db)).toEqual(bytes) // untouched
+    // `db status` says so without failing (the engine runs without its database)
+    expect(JSON.parse((await cli(dir, 'db', 'status')).stdout)).toMatchObject({ database: 'damaged', dbFile: db, problem: expect.stringContaining('is damaged') })
     // never from under a live engine: a folder held by another process (this test's, alive) is refused
     writeFileSync(join(dir, 'engine.lock'), JSON.stringify({ pid: process.pid, shell: 'web', startedAt: Date.now() }))
     const held = await fails(cli(dir, 'db', 'move-aside'))

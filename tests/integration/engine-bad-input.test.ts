@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createEngine, type Engine } from '../../src/core/engine'
@@ -169,5 +169,17 @@ describe('exports stay where the user said', () => {
     expect((await code({ path: chosen })).code).toBe('export_path')
     engine.grantExportPath(chosen)
     expect((await code({ path: chosen })).code).toBe('empty')
+    expect((await code({ path: chosen })).code).toBe('export_path') // once: another export there asks again
+  })
+
+  it('web shell / CLI: system.chooseExportPath proposes a new name in the exports folder, never an existing file', async () => {
+    const exportsDir = realpathSync(join(dir, 'exports'))
+    const choice = await engine.call('system.chooseExportPath', { suggestedName: 'pairs.jsonl', filter: { name: 'JSON lines', extensions: ['jsonl'] } })
+    expect(choice).toEqual({ path: join(exportsDir, 'pairs-2.jsonl'), via: 'exports-folder' }) // pairs.jsonl exists (above)
+    expect((await code({ path: choice.path! })).code).toBe('empty') // accepted as is: nothing to replace
+    const adapter = async (path: string) => (await engine.call('export.adapter', { roundId: 'no-such-round', path }).catch((e: unknown) => e)) as { code: string }
+    writeFileSync(join(exportsDir, 'card-only.md'), 'a model card')
+    expect((await adapter('card-only')).code).toBe('exists') // the card beside the .gguf is not replaced either
+    expect((await adapter('fresh')).code).toBe('not_found') // the path is fine; the round is not
   })
 })

@@ -7,41 +7,53 @@ import { sendBadFrame, callOnce, rpcUrl, type BadFrame } from '../fixtures/bad-f
 import { fillDatabase } from '../fixtures/disk-full'
 import { INSANE_KINDS, writeCorruptModel, writeInsaneModel, type CorruptKind } from '../fixtures/corrupt-models'
 import { engineWithModel, nextEvent, tempDir } from '../fixtures/engine'
-import { childPids, faultTable, lostRows, SETTLED, snapshotRows, stuckRounds, type FaultRow, type RowSnapshot } from '../fixtures/fault-rows'
+import { childPids, faultFailed, faultTable, lostRows, SETTLED, snapshotRows, stuckRounds, type FaultRow, type RowSnapshot } from '../fixtures/fault-rows'
 import { alive } from '../fixtures/process'
+import { resumeToEnd } from '../fixtures/resume-round'
 import { startWebProcess } from '../fixtures/web-process'
 
-// Fault injection (issue 13 item 13): each fault is injected, the data folder reopened, and two things checked:
-// survival (the engine starts again / only the bad connection closes / a clear refusal) and data loss (every
+// Fault injection (issue 13 item 13): each fault is injected, the data folder reopened, and three things checked:
+// survival (the engine starts again / only the bad connection closes / a clear refusal), data loss (every
 // conversation, message, round and approved example written before the fault is still there; no round is left
-// in a running stage). The table is printed at the end; every fault must survive with nothing lost.
+// in a running stage) and, where a round was hit, that it resumes to its end without doing anything twice
+// (fixtures/resume-round.ts). The table is printed at the end; every fault must survive with nothing lost.
 const rows: FaultRow[] = []
 afterAll(() => console.log(`\nfault injection:\n${faultTable(rows)}`))
 
 const pairs = JSON.stringify({ examples: [{ input: 'How warm is it in Rome?', call: { name: 'get_weather', arguments: { city: 'Rome' } } }, { input: 'Weather in Oslo', call: { name: 'get_weather', arguments: { city: 'Oslo' } } }] })
 const stageChild = join(__dirname, '..', 'fixtures', 'round-stage-child.ts')
 const open = (dataDir: string) => createEngine({ dataDir, gpu: 'cpu', threads: 1 })
+/** the same with the rounds' model loaded, to resume them */
+const openWithModel = async (dataDir: string) => (await engineWithModel({ dataDir, augmentOverride: async () => pairs })).engine
 
 async function gone(pid: number): Promise<boolean> {
   for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50))
   return !alive(pid)
 }
 
-/** Reopens `dataDir` (survival) and counts what `before` lost; records the row. */
-async function reopenAndCheck(fault: string, dataDir: string, before: RowSnapshot, extra: (e: Engine) => Promise<boolean> = async () => true) {
+/**
+ * Reopens `dataDir` (survival) and counts what `before` lost; with `resume`, then resumes the round the fault hit
+ * (and counts again); records the row.
+ */
+async function reopenAndCheck(fault: string, dataDir: string, before: RowSnapshot, extra: (e: Engine) => Promise<boolean> = async () => true, resume?: (e: Engine) => Promise<string>) {
   let survived = false
   let lost = Number.NaN
-  const engine = await open(dataDir).catch((e: Error) => (console.error(`${fault}: reopening failed: ${e.message}`), null))
+  let resumed = resume ? 'NO (not reached)' : '-'
+  const engine = await (resume ? openWithModel : open)(dataDir).catch((e: Error) => (console.error(`${fault}: reopening failed: ${e.message}`), null))
   if (engine) {
     try {
       lost = await lostRows(engine.services.db, before)
       survived = (await stuckRounds(engine.services.db)) === 0 && (await extra(engine))
+      if (resume) {
+        resumed = await resume(engine)
+        lost = Math.max(lost, await lostRows(engine.services.db, before))
+      }
     } finally {
       await engine.close()
     }
   }
-  rows.push({ fault, survived, lost })
-  expect({ fault, survived, lost }).toEqual({ fault, survived: true, lost: 0 })
+  rows.push({ fault, survived, lost, resumed })
+  expect({ fault, survived, lost, resumed }).toEqual({ fault, survived: true, lost: 0, resumed: resume ? 'done' : '-' })
 }
 
 describe.sequential('fault injection', () => {
@@ -68,10 +80,16 @@ describe.sequential('fault injection', () => {
     await exited
     let orphans = 0
     for (const pid of grandchildren) if (!(await gone(pid))) orphans++
-    await reopenAndCheck(`kill -9 engine while ${stage}`, dataDir, before, async (engine) => {
-      const r = await engine.call('rounds.get', { id: before.rounds[0] })
-      return orphans === 0 && r.status === expected[stage] && SETTLED.includes(r.status)
-    })
+    await reopenAndCheck(
+      `kill -9 engine while ${stage}`,
+      dataDir,
+      before,
+      async (engine) => {
+        const r = await engine.call('rounds.get', { id: before.rounds[0] })
+        return orphans === 0 && r.status === expected[stage] && SETTLED.includes(r.status)
+      },
+      (engine) => resumeToEnd(engine, before.rounds[0])
+    )
   })
 
   it('the trainer killed with SIGKILL mid-training, then disk full (SQLITE_FULL) when the next round ends', async () => {
@@ -96,7 +114,8 @@ describe.sequential('fault injection', () => {
       await failed
       const r = await e.call('rounds.get', { id: first.roundId })
       const trainerSurvived = trainers.length > 0 && r.status === 'failed' && /SIGKILL/.test(r.error ?? '')
-      rows.push({ fault: 'trainer kill -9 mid-training', survived: trainerSurvived, lost: await lostRows(e.services.db, before) })
+      const trainerRow: FaultRow = { fault: 'trainer kill -9 mid-training', survived: trainerSurvived, lost: await lostRows(e.services.db, before), resumed: 'NO (not reached)' }
+      rows.push(trainerRow)
       // 2. the database is full when the next round ends; the app closes before space returns
       const second = await training()
       before = await snapshotRows(e.services.db)
@@ -106,8 +125,18 @@ describe.sequential('fault injection', () => {
       await ended
       closed = true
       await e.close()
-      await reopenAndCheck('disk full on a round end', dir, before, async (again) => (await again.call('rounds.get', { id: second.roundId })).status === 'interrupted')
-      expect(trainerSurvived).toBe(true)
+      await reopenAndCheck(
+        'disk full on a round end',
+        dir,
+        before,
+        async (again) => (await again.call('rounds.get', { id: second.roundId })).status === 'interrupted',
+        async (again) => {
+          // both rounds resume: the one whose trainer was killed (failed) and the one the full disk interrupted
+          trainerRow.resumed = await resumeToEnd(again, first.roundId)
+          return resumeToEnd(again, second.roundId)
+        }
+      )
+      expect({ trainerSurvived, resumed: trainerRow.resumed }).toEqual({ trainerSurvived: true, resumed: 'done' })
     } finally {
       if (!closed) await e.close()
     }
@@ -134,7 +163,7 @@ describe.sequential('fault injection', () => {
     const works = (await engine.call('rounds.list', {})).length === before.rounds.length
     const lost = await lostRows(engine.services.db, before)
     await closeShared()
-    rows.push({ fault: 'second engine on the data folder', survived: refused && works, lost })
+    rows.push({ fault: 'second engine on the data folder', survived: refused && works, lost, resumed: '-' })
     expect({ refused, works, lost }).toEqual({ refused: true, works: true, lost: 0 })
   })
 
@@ -153,7 +182,7 @@ describe.sequential('fault injection', () => {
         const code = await sendBadFrame(rpcUrl(web.port, web.token), kind)
         const info = await callOnce(rpcUrl(web.port, web.token), 'rounds.list')
         const survived = code !== 1000 && info.ok && web.child.exitCode === null && (info.result as unknown[]).length === before.rounds.length
-        rows.push({ fault: `bad WebSocket frame: ${kind}`, survived, lost: 0 })
+        rows.push({ fault: `bad WebSocket frame: ${kind}`, survived, lost: 0, resumed: '-' })
         expect(survived).toBe(true)
       }
     } finally {
@@ -184,7 +213,7 @@ describe.sequential('fault injection', () => {
         const clear = err !== null && typeof err.code === 'string' && err.code !== 'internal' && (err.message ?? '').length > 20
         const unharmed = (await engine.call('models.list', {})).length === models
         const lost = await lostRows(engine.services.db, before)
-        rows.push({ fault: c.name, survived: clear && unharmed, lost })
+        rows.push({ fault: c.name, survived: clear && unharmed, lost, resumed: '-' })
         expect({ fault: c.name, clear, unharmed, lost }).toEqual({ fault: c.name, clear: true, unharmed: true, lost: 0 })
       }
     } finally {
@@ -194,5 +223,5 @@ describe.sequential('fault injection', () => {
 })
 
 afterAll(() => {
-  expect(rows.filter((r) => !r.survived || r.lost !== 0)).toEqual([])
+  expect(rows.filter(faultFailed)).toEqual([])
 })

@@ -80,9 +80,31 @@ export interface SystemInfo {
   shell: 'electron' | 'web' | 'cli'
 }
 
+/**
+ * The engine's health. With a damaged database the engine still starts, in a degraded mode: only system.status and
+ * system.moveDamagedDbAside work, every other method answers the damage (code db_corrupt).
+ */
+export interface SystemStatus {
+  database: 'ok' | 'damaged'
+  /** the database file, full path */
+  dbFile: string
+  /** while damaged: what is wrong, where, and what to do */
+  problem: string | null
+  /** where a damaged database was moved to in this session (it is kept) */
+  movedAsideTo: string | null
+}
+
+/** Where to write an export: the path the user chose (null: they cancelled) and who chose it. */
+export interface ExportPathChoice {
+  path: string | null
+  /** dialog: the desktop's save dialog (which asked before replacing a file); exports-folder: a new name there */
+  via: 'dialog' | 'exports-folder'
+}
+
 export type SystemEvent =
   | { type: 'job.update'; job: JobInfo }
   | { type: 'settings.changed'; settings: Settings }
+  | { type: 'system.status'; status: SystemStatus }
 
 export const settingsPatchSchema = z
   .object({
@@ -134,5 +156,18 @@ export const systemMethods = {
   'settings.get': m<Settings>()(z.object({})),
   'settings.update': m<Settings>()(settingsPatchSchema),
   /** the limits of each numeric setting (dotted path), from the schema above: the renderer's <input min max step> */
-  'settings.bounds': m<Record<string, SettingBound>>()(z.object({}))
+  'settings.bounds': m<Record<string, SettingBound>>()(z.object({})),
+  'system.status': m<SystemStatus>()(z.object({})),
+  /** degraded mode only: renames the damaged database (kept beside the new one) and starts fresh in this process */
+  'system.moveDamagedDbAside': m<{ movedTo: string; status: SystemStatus }>()(z.object({})),
+  /**
+   * Call before export.pairs / export.adapter. Desktop: the save dialog (the chosen path is granted to the next
+   * export). Web shell, CLI: a name in the exports folder that no file uses yet. Never an existing file silently.
+   */
+  'system.chooseExportPath': m<ExportPathChoice>()(
+    z.object({
+      suggestedName: z.string().min(1).max(200),
+      filter: z.object({ name: z.string().min(1).max(80), extensions: z.array(z.string().regex(/^[A-Za-z0-9]{1,10}$/, 'an extension is letters and digits, without the dot')).min(1).max(5) }).optional()
+    })
+  )
 } as const

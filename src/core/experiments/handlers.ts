@@ -90,7 +90,7 @@ export function experimentsHandlers(s: Services): Partial<Handlers> {
     },
     'export.adapter': async ({ roundId, path, overwrite }) => {
       await ready
-      return exportAdapter(s, roundId, await exportDestination(s, path, overwrite))
+      return exportAdapter(s, roundId, await exportDestination(s, path, overwrite, { ext: '.gguf', companion: '.md' }))
     },
     'adapters.import': async ({ path, name }) => {
       await ready

@@ -97,8 +97,14 @@ export async function openDb(file: string, migrations: Migration[]): Promise<Db>
     const d = new sqlite3.Database(file, (err) => (err ? reject(wrap(err as Error, `open ${file}`)) : resolve(d)))
   })
   const db = new Connection(raw)
-  await db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;')
-  await migrate(db, migrations)
+  try {
+    await db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;')
+    await migrate(db, migrations)
+  } catch (err) {
+    // e.g. a damaged file: let it go, so it can be moved aside (Windows cannot rename an open file)
+    await db.close().catch(() => undefined)
+    throw err
+  }
   return db
 }
 

@@ -1,3 +1,4 @@
+import { chooseExportPath } from '../export/choose-path'
 import { allSettingBounds } from '../settings/bounds'
 import type { Handlers } from '../contract'
 import type { Services } from '../services'
@@ -22,6 +23,7 @@ export function systemHandlers(s: Services): Partial<Handlers> {
     'jobs.cancel': async ({ jobId }) => ({ cancelled: s.jobs.cancel(jobId) }),
     'settings.get': async () => s.settings.get(),
     'settings.bounds': async () => allSettingBounds(),
-    'settings.update': async (patch) => s.settings.update(patch)
+    'settings.update': async (patch) => s.settings.update(patch),
+    'system.chooseExportPath': async (input) => chooseExportPath(s, input)
   }
 }

@@ -5,6 +5,7 @@ import { engine } from './rpc'
 import { Nav } from './Nav'
 import { StatusBar } from './StatusBar'
 import { ConnectionBanner, useConnection } from './ConnectionBanner'
+import { DamagedDatabase, useSystemStatus } from './DamagedDatabase'
 import { ShortcutSheet } from './ShortcutSheet'
 import { ErrorBoundary } from './ui/ErrorBoundary'
 import { Toaster } from './ui/Toast'
@@ -37,7 +38,17 @@ function useTheme() {
   return [dark, setDark] as const
 }
 
+/** The app, or instead of it the damaged-database screen while the engine runs without its database. */
 export function App() {
+  const link = useConnection()
+  const status = useSystemStatus(link.status)
+  if (status?.database === 'damaged') return <DamagedDatabase status={status} />
+  // the engine's health first (one round trip once connected), before the views ask it for anything
+  if (!status && link.status !== 'disconnected') return <p className="p-6 text-sm text-muted" data-testid="opening">Opening…</p>
+  return <Workspace />
+}
+
+function Workspace() {
   const [view, setViewNow] = useState<ViewId>(() => (location.hash.slice(1) as ViewId) || 'chat')
   // leaving a view with unsaved edits (Settings, a profile) asks first: save, discard or stay
   const guard = useLeaveGuard()

@@ -38,6 +38,7 @@ export function Toaster() {
   const [list, setList] = useState(items)
   useEffect(() => {
     listeners.add(setList)
+    setList(items) // a toast shown between this component's first render and now
     const onRejection = (ev: PromiseRejectionEvent) => {
       const err = ev.reason as { message?: unknown } | undefined
       toast('Something failed', typeof err?.message === 'string' ? err.message : String(ev.reason))

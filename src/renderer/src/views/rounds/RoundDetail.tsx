@@ -8,6 +8,7 @@ import { Button } from '../../ui/Button'
 import { Card } from '../../ui/Card'
 import { useConfirm } from '../../ui/Dialog'
 import { ErrorNote, Progress } from '../../ui/States'
+import { RoundExports } from '../export/RoundExports'
 import { ExampleEditor } from '../review/ExampleEditor'
 import { BeforeAfter } from './AnswerDiff'
 import { LossChart } from './LossChart'
@@ -67,8 +68,9 @@ export function RoundDetail({ round, onChanged }: { round: Round & { examples: E
               })
             }
           >
-            Export
+            Export record
           </Button>
+          <RoundExports round={round} />
           {round.status !== 'discarded' && (
             <Button
               size="sm"
