@@ -1,3 +1,4 @@
+import { existsSync, readFileSync, realpathSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
@@ -154,6 +155,17 @@ describe('web shell in Chromium: the self-improvement loop, offline, from the fi
     expect(await detail.getByTestId('round-status').textContent()).toBe('done')
     expect(await page.locator('[data-testid=round-row][aria-current=true]').textContent()).toContain('What is the weather in Paris?')
     expect(await detail.getByTestId('answer-after').locator('p').first().textContent()).toBe(full.after!.text)
+    // its exports: the web shell proposes a new name in the exports folder each time, so nothing is replaced
+    const exportsDir = shell.engine.services.paths.exportsDir
+    const approved = full.examples.filter((e) => e.status === 'approved').length
+    for (const name of [`pairs-${round.id}.jsonl`, `pairs-${round.id}-2.jsonl`]) {
+      await detail.getByTestId('export-pairs').click()
+      await page.getByText(`${approved} pairs to ${join(realpathSync(exportsDir), name)}`).waitFor({ timeout: 30_000 })
+      expect(readFileSync(join(exportsDir, name), 'utf8').trimEnd().split('\n')).toHaveLength(approved)
+    }
+    await detail.getByTestId('export-adapter').click()
+    await page.getByText(`the adapter to ${join(realpathSync(exportsDir), `adapter-${round.id}.gguf`)}`).waitFor({ timeout: 30_000 })
+    expect(existsSync(join(exportsDir, `adapter-${round.id}.md`))).toBe(true)
     await page.close()
   }, 600_000)
 

@@ -42,13 +42,14 @@ function useTheme() {
 export function App() {
   const link = useConnection()
   const status = useSystemStatus(link.status)
+  const theme = useTheme() // from the first paint, whatever is shown
   if (status?.database === 'damaged') return <DamagedDatabase status={status} />
   // the engine's health first (one round trip once connected), before the views ask it for anything
   if (!status && link.status !== 'disconnected') return <p className="p-6 text-sm text-muted" data-testid="opening">Opening…</p>
-  return <Workspace />
+  return <Workspace theme={theme} />
 }
 
-function Workspace() {
+function Workspace({ theme: [dark, setDark] }: { theme: ReturnType<typeof useTheme> }) {
   const [view, setViewNow] = useState<ViewId>(() => (location.hash.slice(1) as ViewId) || 'chat')
   // leaving a view with unsaved edits (Settings, a profile) asks first: save, discard or stay
   const guard = useLeaveGuard()
@@ -65,7 +66,6 @@ function Workspace() {
     setView('rounds')
   }
   const [pending, setPending] = useState(0)
-  const [dark, setDark] = useTheme()
   const refreshInfo = () => void engine.call('system.info', {}).then(setInfo).catch(() => undefined)
   const link = useConnection()
   useEffect(() => {
