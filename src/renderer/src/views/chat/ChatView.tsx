@@ -182,7 +182,7 @@ export function ChatView({ info, goTo, openRound }: { info: SystemInfo | null; g
           )}
           <label className="flex items-center gap-2 text-xs text-muted">
             Agent
-            <Select aria-label="Agent profile" className="!w-48 !py-1" value={answeringProfile ?? ''} data-testid="agent-picker" onChange={(e) => newConversation(e.target.value || null)}>
+            <Select aria-label="Agent profile" className="!w-auto max-w-64 !py-1" value={answeringProfile ?? ''} data-testid="agent-picker" onChange={(e) => newConversation(e.target.value || null)}>
               {profiles.data?.map((p) => (
                 <option key={p.id} value={p.id}>
                   {p.name} ({p.tools.length} tools)

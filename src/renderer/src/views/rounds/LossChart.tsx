@@ -1,13 +1,13 @@
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import { sig } from '../../../../shared/format'
-import { lossDomain } from './loss-axis'
+import { lossAxis } from './loss-axis'
 
 const tick = { fill: 'var(--color-muted)', fontSize: 11 }
 const axisLabel = { fill: 'var(--color-muted)', fontSize: 11 }
 
 /** Training loss per step: the y axis fits the data, both axes are named, the tooltip reads "step 3 · loss 5.87". */
 export function LossChart({ points }: { points: { step: number; loss: number }[] }) {
-  const domain = lossDomain(points.map((p) => p.loss))
+  const y = lossAxis(points.map((p) => p.loss))
   return (
     <div className="h-52" data-testid="loss-chart">
       <ResponsiveContainer width="100%" height="100%">
@@ -15,12 +15,13 @@ export function LossChart({ points }: { points: { step: number; loss: number }[]
           <CartesianGrid strokeDasharray="3 3" stroke="var(--color-line)" />
           <XAxis dataKey="step" stroke="var(--color-muted)" tick={tick} label={{ value: 'step', position: 'insideBottom', offset: -12, ...axisLabel }} />
           <YAxis
-            domain={domain}
+            domain={y.domain}
+            ticks={y.ticks}
             allowDataOverflow
             stroke="var(--color-muted)"
             tick={tick}
             width={52}
-            tickFormatter={(v: number) => sig(v)}
+            tickFormatter={(v: number) => v.toFixed(y.decimals)}
             label={{ value: 'loss', angle: -90, position: 'insideLeft', offset: 6, ...axisLabel }}
           />
           <Tooltip
