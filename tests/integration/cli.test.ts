@@ -5,6 +5,7 @@ import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../fixtures/engine'
 import { teacherServer, WEATHER_PAIRS } from '../fixtures/teacher-server'
+import { startWebProcess } from '../fixtures/web-process'
 
 const run = promisify(execFile)
 const root = join(__dirname, '..', '..')
@@ -114,5 +115,23 @@ describe('a damaged database', () => {
     expect(moved).toMatch(/autodidact\.db\.damaged-/)
     expect(readFileSync(moved)).toEqual(bytes)
     expect(JSON.parse((await cli(dir, 'info')).stdout).dataDir).toBe(dir)
+  })
+
+  it('a web shell on it runs degraded and says so; db move-aside from the CLI runs in that shell, which carries on with a fresh one', async () => {
+    const dir = tempDir('cli-web-damaged-')
+    const db = join(dir, 'autodidact.db')
+    const garbage = Buffer.from('not a sqlite database '.repeat(800))
+    writeFileSync(db, garbage)
+    const web = await startWebProcess(dir)
+    try {
+      await expect.poll(() => web.output(), { timeout: 30_000 }).toContain(`Warning: The database ${db} is damaged`)
+      expect(JSON.parse((await cli(dir, 'db', 'status')).stdout)).toMatchObject({ database: 'damaged', dbFile: db })
+      const moved = JSON.parse((await cli(dir, 'db', 'move-aside')).stdout).movedTo
+      expect(readFileSync(moved)).toEqual(garbage)
+      expect(JSON.parse((await cli(dir, 'db', 'status')).stdout)).toMatchObject({ database: 'ok', movedAsideTo: moved })
+      expect(JSON.parse((await cli(dir, 'info')).stdout).dataDir).toBe(dir)
+    } finally {
+      expect(await web.stop()).toBe(0)
+    }
   })
 })
