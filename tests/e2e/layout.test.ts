@@ -82,10 +82,10 @@ describe('web shell in Chromium: layout from 900 px, the loss chart, states as w
     const dark = () => page.evaluate(() => document.documentElement.classList.contains('dark'))
     if ((await dark()) !== (theme === 'dark')) await page.getByTestId('theme-toggle').click()
     expect(await dark()).toBe(theme === 'dark')
-    const nav = (await page.getByTestId('app-nav').boundingBox())!
-    // a narrow window folds the navigation to an icon rail; a wide one shows the labels
-    if (width < 1100) expect(nav.width).toBeLessThanOrEqual(64)
-    else expect(nav.width).toBeGreaterThanOrEqual(180)
+    // a narrow window folds the navigation to an icon rail; a wide one shows the labels (after React's re-render)
+    const navWidth = async () => (await page.getByTestId('app-nav').boundingBox())!.width
+    if (width < 1100) await expect.poll(navWidth, { timeout: 10_000 }).toBeLessThanOrEqual(64)
+    else await expect.poll(navWidth, { timeout: 10_000 }).toBeGreaterThanOrEqual(180)
   }
   async function go(view: (typeof VIEWS)[number]) {
     await page.getByTestId(`nav-${view}`).click()
