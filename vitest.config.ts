@@ -2,8 +2,13 @@ import { defineConfig } from 'vitest/config'
 
 // Three suites: unit (pure logic), integration (real node-llama-cpp, sqlite3, the native trainer on
 // generated models), e2e (Playwright drives the web shell in Debian's Chromium).
+// Two files run at a time, from any suite, even on a 2-core machine (vitest's default there is one): each engine
+// in a test evaluates and trains on one thread, and much of an end-to-end test waits on the browser or a child
+// process. Every test file makes its own data folder, ports and child processes, so files never share state;
+// generated models are written under a temporary name and renamed into the cache.
 export default defineConfig({
   test: {
+    maxWorkers: 2,
     projects: [
       { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' } },
       {
@@ -12,8 +17,7 @@ export default defineConfig({
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
           testTimeout: 300_000,
-          hookTimeout: 300_000,
-          fileParallelism: false
+          hookTimeout: 300_000
         }
       },
       {
@@ -22,8 +26,7 @@ export default defineConfig({
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',
           testTimeout: 300_000,
-          hookTimeout: 300_000,
-          fileParallelism: false
+          hookTimeout: 300_000
         }
       }
     ]

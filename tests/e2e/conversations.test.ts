@@ -2,12 +2,14 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { WebShell } from '../../src/web/server'
 import { startShellAndBrowser } from '../fixtures/browser'
+import { SHORT_ANSWERS } from '../fixtures/quick-settings'
 
 describe('web shell in Chromium: the agent picker and conversations (demo model)', () => {
   let shell: WebShell
   let browser: Browser
   beforeAll(async () => {
     ({ shell, browser } = await startShellAndBrowser('e2e-conv-'))
+    await shell.engine.call('settings.update', SHORT_ANSWERS)
     const demo = await shell.engine.call('models.createDemo', {})
     await shell.engine.call('models.load', { modelId: demo.id, contextSize: 1024 })
   }, 300_000)

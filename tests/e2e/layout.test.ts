@@ -7,6 +7,7 @@ import type { WebShell } from '../../src/web/server'
 import { startShellAndBrowser } from '../fixtures/browser'
 import { jobEnd, tempDir } from '../fixtures/engine'
 import { writeWeatherDataset } from '../fixtures/experiment-data'
+import { SHORT_ANSWERS, quickOptim } from '../fixtures/quick-settings'
 
 const shots = join(fileURLToPath(import.meta.url), '..', '..', '..', 'docs', 'screenshots')
 const LONG = { timeout: 240_000 }
@@ -50,7 +51,7 @@ describe('web shell in Chromium: layout from 900 px, the loss chart, states as w
   beforeAll(async () => {
     ({ shell, browser } = await startShellAndBrowser('e2e-layout-'))
     const engine = shell.engine
-    await engine.call('settings.update', { teacher: { kind: 'demo' }, optim: { lr: 1e-3, epochs: 2, warmup: 0, schedule: 'constant', weightDecay: 0 } })
+    await engine.call('settings.update', { teacher: { kind: 'demo' }, optim: quickOptim(2), ...SHORT_ANSWERS })
     const model = await engine.call('models.createDemo', {})
     await engine.call('models.load', { modelId: model.id, contextSize: 1024 })
     const [profile] = await engine.call('profiles.list', {})

@@ -7,6 +7,7 @@ import { startWebShell, type WebShell } from '../../src/web/server'
 import { launchChromium } from '../fixtures/browser'
 import { engineWithModel, jobEnd, tempDir } from '../fixtures/engine'
 import { writeWeatherDataset } from '../fixtures/experiment-data'
+import { SHORT_ANSWERS } from '../fixtures/quick-settings'
 
 const root = join(fileURLToPath(import.meta.url), '..', '..', '..')
 const shots = join(root, 'docs', 'screenshots')
@@ -41,7 +42,7 @@ describe('web shell in Chromium: reviewing by keyboard with inline validation, a
     dataDir = tempDir('e2e-review-')
     ;({ engine } = await engineWithModel({ dataDir, augmentOverride: generator }))
     // in-context adaptation: the round finishes without training once reviewed, keeping this test light
-    await engine.call('settings.update', { reviewPolicy: 'manual', adaptationMode: 'tt-icl', k: 3 })
+    await engine.call('settings.update', { reviewPolicy: 'manual', adaptationMode: 'tt-icl', k: 3, ...SHORT_ANSWERS })
     shell = await startWebShell({ engine, engineOptions: { dataDir, gpu: 'cpu', threads: 1 }, staticDir: join(root, 'out', 'renderer') })
     const started = await startRound(engine, 'What is the weather in Paris?')
     roundId = started.roundId
@@ -150,7 +151,7 @@ describe('web shell in Chromium: reviewing by keyboard with inline validation, a
     const [model] = await engine.call('models.list', {})
     const runs = []
     for (const taus of [[0.5], [0.5, 0.99]]) {
-      const r = await engine.call('experiments.start', { datasetId: dataset.id, modelId: model.id, methods: ['baseline'], taus, seeds: [0], limit: 2 })
+      const r = await engine.call('experiments.start', { datasetId: dataset.id, modelId: model.id, methods: ['baseline'], taus, seeds: [0], limit: 2, maxTokens: 48 })
       expect((await jobEnd(engine, r.jobId, 240_000)).job.status).toBe('done')
       runs.push(await engine.call('experiments.get', { id: r.runId }))
     }

@@ -9,6 +9,7 @@ import { DEMO_TEACHER } from '../../src/core/augment/demo-teacher'
 import { startWebShell, type WebShell } from '../../src/web/server'
 import { launchChromium } from '../fixtures/browser'
 import { tempDir } from '../fixtures/engine'
+import { SHORT_ANSWERS, quickOptim } from '../fixtures/quick-settings'
 
 const root = join(fileURLToPath(import.meta.url), '..', '..', '..')
 const shots = join(root, 'docs', 'screenshots')
@@ -28,7 +29,7 @@ describe('web shell in Chromium: the self-improvement loop, offline, from the fi
   let teacherUrl: string
   beforeAll(async () => {
     shell = await startWebShell({ engineOptions: { dataDir: tempDir('e2e-loop-'), gpu: 'cpu', threads: 1 }, staticDir: join(root, 'out', 'renderer') })
-    await shell.engine.call('settings.update', { optim: { lr: 1e-3, epochs: 2, warmup: 0, schedule: 'constant', weightDecay: 0 } })
+    await shell.engine.call('settings.update', { optim: quickOptim(2), ...SHORT_ANSWERS })
     // an OpenAI-compatible teacher whose reply is cut off mid-JSON, as a real endpoint's can be
     teacher = createServer((_req, res) => {
       res.setHeader('Content-Type', 'application/json')

@@ -6,6 +6,7 @@ import { startWebShell, type WebShell } from '../../src/web/server'
 import { launchChromium } from '../fixtures/browser'
 import { tempDir } from '../fixtures/engine'
 import { ensureTestModel } from '../fixtures/test-models'
+import { SHORT_ANSWERS, quickOptim } from '../fixtures/quick-settings'
 
 const root = join(fileURLToPath(import.meta.url), '..', '..', '..')
 const shots = join(root, 'docs', 'screenshots')
@@ -29,7 +30,7 @@ describe('web shell in Chromium: the whole TT-SI walk', () => {
       engineOptions: { dataDir: tempDir('e2e-'), gpu: 'cpu', threads: 1, augmentOverride: pairs },
       staticDir: join(root, 'out', 'renderer')
     })
-    await shell.engine.call('settings.update', { tau: 0.999, optim: { lr: 1e-3, epochs: 3, warmup: 0, schedule: 'constant', weightDecay: 0 } })
+    await shell.engine.call('settings.update', { tau: 0.999, optim: quickOptim(3), ...SHORT_ANSWERS })
     browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
   })

@@ -60,7 +60,7 @@ describe('CLI over the same engine', () => {
       expect(info.gpu.backend).toBe('cpu')
       const model = JSON.parse((await cli(dir, 'models', 'demo')).stdout)
       expect(model.source).toBe('generated')
-      await cli(dir, 'settings', 'set', 'k=2', 'reviewPolicy=manual', 'optim.epochs=1', `teacher={"kind":"http","baseUrl":"${teacher.baseUrl}","model":"t"}`)
+      await cli(dir, 'settings', 'set', 'k=2', 'reviewPolicy=manual', 'optim.epochs=1', 'maxAnswerTokens=48', `teacher={"kind":"http","baseUrl":"${teacher.baseUrl}","model":"t"}`)
       const started = await cli(dir, 'rounds', 'start', model.id, 'What is the weather in Oslo?')
       const round = JSON.parse(started.stdout)
       expect(round.query).toBe('What is the weather in Oslo?')

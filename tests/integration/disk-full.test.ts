@@ -6,6 +6,7 @@ import { createEngine, type Engine } from '../../src/core/engine'
 import { fillDatabase } from '../fixtures/disk-full'
 import { engineWithModel, nextEvent, tempDir } from '../fixtures/engine'
 import { weatherPairs } from '../fixtures/experiment-data'
+import { SHORT_ANSWERS, quickOptim } from '../fixtures/quick-settings'
 
 const engines: Engine[] = []
 afterEach(async () => {
@@ -16,7 +17,7 @@ afterEach(async () => {
 async function trainingRound(dataDir = tempDir()) {
   const { engine } = await engineWithModel({ dataDir, augmentOverride: weatherPairs })
   engines.push(engine)
-  await engine.call('settings.update', { reviewPolicy: 'auto-approve-valid', k: 2, optim: { lr: 1e-3, epochs: 100, warmup: 0, schedule: 'constant', weightDecay: 0 } })
+  await engine.call('settings.update', { reviewPolicy: 'auto-approve-valid', k: 2, optim: quickOptim(100), ...SHORT_ANSWERS })
   const profileId = (await engine.call('profiles.list', {}))[0].id
   const training = nextEvent(engine, (e) => e.type === 'train.progress', 240_000)
   const { roundId, jobId } = await engine.call('rounds.start', { query: 'What is the weather in Paris?', profileId })

@@ -8,8 +8,9 @@ import type { ExperimentReport } from '../../src/core/experiments/report'
 import { engineWithModel, jobEnd, tempDir } from '../fixtures/engine'
 import { weatherPairs, writeWeatherDataset } from '../fixtures/experiment-data'
 import { ensureTestModel } from '../fixtures/test-models'
+import { quickOptim } from '../fixtures/quick-settings'
 
-const QUICK = { optim: { lr: 1e-3, epochs: 1, warmup: 0, schedule: 'constant' as const, weightDecay: 0 } }
+const QUICK = { optim: quickOptim(1) }
 const engines: Engine[] = []
 afterEach(async () => {
   for (const e of engines.splice(0)) await e.close().catch(() => undefined)

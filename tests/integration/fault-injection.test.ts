@@ -11,6 +11,7 @@ import { childPids, faultFailed, faultTable, lostRows, SETTLED, snapshotRows, st
 import { alive } from '../fixtures/process'
 import { resumeToEnd } from '../fixtures/resume-round'
 import { startWebProcess } from '../fixtures/web-process'
+import { SHORT_ANSWERS, quickOptim } from '../fixtures/quick-settings'
 
 // Fault injection (issue 13 item 13): each fault is injected, the data folder reopened, and three things checked:
 // survival (the engine starts again / only the bad connection closes / a clear refusal), data loss (every
@@ -97,7 +98,7 @@ describe.sequential('fault injection', () => {
     const { engine: e } = await engineWithModel({ dataDir: dir, augmentOverride: async () => pairs })
     let closed = false
     try {
-      await e.call('settings.update', { k: 2, reviewPolicy: 'auto-approve-valid', optim: { lr: 1e-3, epochs: 100, warmup: 0, schedule: 'constant', weightDecay: 0 } } as never)
+      await e.call('settings.update', { k: 2, reviewPolicy: 'auto-approve-valid', optim: quickOptim(100), ...SHORT_ANSWERS } as never)
       const profileId = (await e.call('profiles.list', {}))[0].id
       const training = async () => {
         const progress = nextEvent(e, (x) => x.type === 'train.progress', 240_000)

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Engine } from '../../src/core/engine'
 import { engineWithModel, jobEnd, nextEvent } from '../fixtures/engine'
+import { SHORT_ANSWERS, quickOptim } from '../fixtures/quick-settings'
 
 const pairs = async () =>
   JSON.stringify({
@@ -33,7 +34,7 @@ describe('one job per round, whatever arrives at once', () => {
   let conversationId: string
   beforeAll(async () => {
     ;({ engine } = await engineWithModel({ augmentOverride: pairs }))
-    await engine.call('settings.update', { k: 2, reviewPolicy: 'manual', optim: { lr: 1e-3, epochs: 1, warmup: 0, schedule: 'constant', weightDecay: 0 } })
+    await engine.call('settings.update', { k: 2, reviewPolicy: 'manual', optim: quickOptim(1), ...SHORT_ANSWERS })
     conversationId = (await engine.call('conversations.create', {})).id
   })
   afterAll(async () => {

@@ -4,8 +4,9 @@ import type { Engine } from '../../src/core/engine'
 import type { EngineEvent } from '../../src/core/contract'
 import type { EngineOptions } from '../../src/core/services'
 import { engineWithModel, nextEvent } from '../fixtures/engine'
+import { SHORT_ANSWERS, quickOptim } from '../fixtures/quick-settings'
 
-const QUICK = { optim: { lr: 1e-3, epochs: 2, warmup: 0, schedule: 'constant' as const, weightDecay: 0 }, k: 3, reviewPolicy: 'manual' as const }
+const QUICK = { optim: quickOptim(2), k: 3, reviewPolicy: 'manual' as const, ...SHORT_ANSWERS }
 const engines: Engine[] = []
 afterEach(async () => {
   for (const e of engines.splice(0)) await e.close().catch(() => undefined)

@@ -7,6 +7,7 @@ import type { Engine } from '../../src/core/engine'
 import { engineWithModelFile, nextEvent } from '../fixtures/engine'
 import { ensureFamilyModel, FAMILIES, type Family, type FamilyWeights } from '../fixtures/family-models'
 import { teacherServer } from '../fixtures/teacher-server'
+import { SHORT_ANSWERS, quickOptim } from '../fixtures/quick-settings'
 
 // Whole rounds on the generated Qwen2.5 and Llama-3.2 models (real tokenizers and templates, random weights):
 // the mechanics of self-augmentation, TT-D over HTTP, training and the adapter's reload, never answer quality.
@@ -20,7 +21,7 @@ const profile = {
   ]
 }
 const QUERY = 'What is the weather in Paris?'
-const QUICK = { k: 2, optim: { lr: 1e-2, epochs: 2, warmup: 0, schedule: 'constant' as const, weightDecay: 0 }, lora: { rank: 4, alpha: 8, targets: ['attn_q', 'attn_v'], seed: 5 } }
+const QUICK = { k: 2, optim: quickOptim(2, 1e-2), ...SHORT_ANSWERS, lora: { rank: 4, alpha: 8, targets: ['attn_q', 'attn_v'], seed: 5 } }
 
 const cleanup: (() => Promise<unknown>)[] = []
 afterEach(async () => {

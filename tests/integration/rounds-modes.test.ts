@@ -6,9 +6,10 @@ import type { EngineOptions } from '../../src/core/services'
 import { engineWithModel, nextEvent } from '../fixtures/engine'
 import { teacherServer as startTeacher, WEATHER_PAIRS, type TeacherServer } from '../fixtures/teacher-server'
 import { ensureTestModel } from '../fixtures/test-models'
+import { SHORT_ANSWERS, quickOptim } from '../fixtures/quick-settings'
 
 const PAIRS = WEATHER_PAIRS
-const QUICK = { optim: { lr: 1e-3, epochs: 2, warmup: 0, schedule: 'constant' as const, weightDecay: 0 }, k: 3 }
+const QUICK = { optim: quickOptim(2), k: 3, ...SHORT_ANSWERS }
 const SECRET = 'sk-test-very-secret-4711'
 
 const engines: Engine[] = []

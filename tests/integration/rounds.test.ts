@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createEngine, type Engine } from '../../src/core/engine'
 import type { EngineOptions } from '../../src/core/services'
 import { engineWithModel, nextEvent, tempDir } from '../fixtures/engine'
+import { SHORT_ANSWERS, quickOptim } from '../fixtures/quick-settings'
 
 /** Stands in for the model's self-augmentation text (random-weight test models rarely write valid pairs). */
 const goodPairs = async () =>
@@ -15,7 +16,7 @@ const goodPairs = async () =>
     ]
   })
 
-const QUICK = { optim: { lr: 1e-3, epochs: 2, warmup: 0, schedule: 'constant' as const, weightDecay: 0 }, k: 3 }
+const QUICK = { optim: quickOptim(2), k: 3, ...SHORT_ANSWERS }
 const engines: Engine[] = []
 afterEach(async () => {
   for (const e of engines.splice(0)) await e.close().catch(() => undefined)

@@ -17,7 +17,7 @@ describe('settings bounds (settings.bounds) and the Settings view field checks',
   })
 
   it('the view refuses exactly what the engine refuses', () => {
-    const cases: [string, number][] = [['k', 0], ['k', 20], ['k', 21], ['k', 2.5], ['tau', 1], ['tau', 1.01], ['optim.lr', 0], ['optim.lr', 1e-6], ['contextSize', 255], ['rssSamples', 32], ['optim.warmup', -0.1], ['lora.rank', 256]]
+    const cases: [string, number][] = [['k', 0], ['k', 20], ['k', 21], ['k', 2.5], ['tau', 1], ['tau', 1.01], ['optim.lr', 0], ['optim.lr', 1e-6], ['contextSize', 255], ['rssSamples', 32], ['optim.warmup', -0.1], ['lora.rank', 256], ['maxAnswerTokens', 15], ['maxAnswerTokens', 8192], ['maxAnswerTokens', 8193]]
     for (const [path, value] of cases) {
       const [top, sub] = path.split('.')
       const patch = sub ? { [top]: { ...(DEFAULT_SETTINGS as unknown as Record<string, object>)[top], [sub]: value } } : { [top]: value }

@@ -31,7 +31,7 @@ describe('SettingsStore', () => {
       tau: 0.95, k: 3, estimator: 'rss', rssNormalize: 'sum', rssCandidates: 'tools', rssSamples: 5, reviewPolicy: 'manual', adaptationMode: 'per-query', autoImprove: false,
       lora: { rank: 8, alpha: 16, targets: ['attn_q', 'attn_output', 'ffn_gate', 'ffn_up', 'ffn_down'], seed: 42 },
       optim: { lr: 1e-4, epochs: 5, warmup: 0.03, schedule: 'cosine', weightDecay: 0 },
-      teacher: { kind: 'none' }, contextSize: 4096, loadLastModel: true
+      teacher: { kind: 'none' }, contextSize: 4096, maxAnswerTokens: 512, loadLastModel: true
     })
   })
 

@@ -56,6 +56,7 @@ export function chatHandlers(s: Services): Partial<Handlers> {
       const meter = speedMeter(performance.now())
       const { id } = s.jobs.start('chat', 'Generating an answer', async (job) => {
         const settings = await s.settings.get()
+        const limit = maxTokens ?? settings.maxAnswerTokens
         // session mode: answers use the profile's latest session adapter (per-query adapters are discarded)
         const loaded = s.host.loaded()
         const adapter = settings.adaptationMode === 'session' && loaded ? await latestSessionAdapter(s, conv.profileId, loaded.modelId) : null
@@ -64,7 +65,7 @@ export function chatHandlers(s: Services): Partial<Handlers> {
         try {
           let n = 0
           result = await respond({
-            lease, profile, history, query: content, settings, maxTokens, signal: job.signal,
+            lease, profile, history, query: content, settings, maxTokens: limit, signal: job.signal,
             onToken: (t) => {
               n++
               meter.token()
@@ -79,7 +80,7 @@ export function chatHandlers(s: Services): Partial<Handlers> {
         const message = await chatRepo.addMessage(s.db, {
           id: assistantId, conversationId, role: 'assistant', content: answer.text,
           toolCalls: answer.call ? [answer.call] : null, tokens: answer.tokens, uncertainty, prompt: answer.prompt, roundId: null,
-          notice: answerNotice(answer, maxTokens), stats: meter.stats()
+          notice: answerNotice(answer, limit), stats: meter.stats()
         })
         s.events.emit({ type: 'chat.message', message })
         if (settings.autoImprove && uncertainty.uncertain && roundStarter) await roundStarter(s, message.id)

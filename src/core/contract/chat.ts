@@ -115,6 +115,6 @@ export const chatMethods = {
    * final assistant message arrives as chat.message. Cancel with jobs.cancel.
    */
   'chat.send': m<{ jobId: string; userMessageId: string; assistantMessageId: string }>()(
-    z.object({ conversationId: z.string(), content: z.string().min(1), maxTokens: z.number().int().positive().max(8192).default(512) })
+    z.object({ conversationId: z.string(), content: z.string().min(1), maxTokens: z.number().int().positive().max(8192).optional() })
   )
 } as const

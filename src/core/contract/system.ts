@@ -57,6 +57,8 @@ export interface Settings {
         maxResponseMb: number
       }
   contextSize: number
+  /** the longest answer, in tokens: chat answers (unless a request says otherwise) and the answers a round gives before and after adapting */
+  maxAnswerTokens: number
   /** load the model used last (remembered by the engine, whichever shell loaded it) when the app starts */
   loadLastModel: boolean
 }
@@ -144,6 +146,7 @@ export const settingsPatchSchema = z
       })
     ]),
     contextSize: z.number().int().min(256).max(131072),
+    maxAnswerTokens: z.number().int().min(16).max(8192),
     loadLastModel: z.boolean()
   })
   .partial()

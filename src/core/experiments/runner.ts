@@ -40,11 +40,16 @@ export const cellsOf = (c: Pick<RunConfig, 'methods' | 'taus' | 'seeds'>): Cell[
 const key = (c: Cell, idx: number) => `${c.method}|${c.tau}|${c.seed}|${idx}`
 
 /** The Services a round sees for one cell: the run's tau, K, seed and auto-approval instead of the user's settings. */
-function cellServices(s: Services, base: Settings, cell: Cell, k: number, teacherModelId: string | null): Services {
+/** An experiment's answers (base and adapted) share one token limit, so the methods compare on equal terms. */
+const DEFAULT_ITEM_TOKENS = 384
+
+function cellServices(s: Services, base: Settings, cell: Cell, config: RunConfig): Services {
+  const { k, teacherModelId } = config
   const settings: Settings = {
     ...base,
     tau: cell.tau,
     k,
+    maxAnswerTokens: config.maxTokens ?? DEFAULT_ITEM_TOKENS,
     estimator: 'rss',
     reviewPolicy: 'auto-approve-valid',
     adaptationMode: cell.method === 'tt-icl' ? 'tt-icl' : 'per-query',
@@ -93,7 +98,7 @@ async function baseAnswer(s: Services, item: DatasetItem, settings: Settings, ma
 
 /** TT-SI / TT-D / TT-ICL for one flagged item: a persisted round (auto-approve-valid), then the adapter is discarded. */
 async function adaptedAnswer(s: Services, config: RunConfig, runId: string, item: DatasetItem, base: BaseAnswer, cell: Cell, settings: Settings, job: JobHandle, onRound: (id: string) => void) {
-  const sx = cellServices(s, settings, cell, config.k, config.teacherModelId)
+  const sx = cellServices(s, settings, cell, config)
   const t = (await sx.settings.get()).teacher
   const teacher = t.kind === 'http' ? t.model : t.kind === 'local' ? t.modelId : null
   const round = await roundsRepo.create(s.db, {
@@ -145,7 +150,7 @@ export async function runExperiment(s: Services, runId: string, job: JobHandle):
       let base: BaseAnswer | null = null
       let baseError: string | null = null
       try {
-        base = await baseAnswer(s, item, settings, config.maxTokens ?? 384, job.signal)
+        base = await baseAnswer(s, item, settings, config.maxTokens ?? DEFAULT_ITEM_TOKENS, job.signal)
         stats.baseAnswers++
       } catch (err) {
         if (job.signal.aborted || isAbort(err)) throw err

@@ -25,7 +25,7 @@ function tokenCounter(job: JobHandle, what: string) {
 export async function uncertaintyStage(s: Services, round: RoundRow, settings: Settings, job: JobHandle) {
   const lease = await acquireContext(s, { signal: job.signal })
   try {
-    const r = await respond({ lease, profile: round.profile, history: round.history, query: round.query, settings, signal: job.signal, maxTokens: 256, onToken: tokenCounter(job, 'answering') })
+    const r = await respond({ lease, profile: round.profile, history: round.history, query: round.query, settings, signal: job.signal, maxTokens: settings.maxAnswerTokens, onToken: tokenCounter(job, 'answering') })
     job.progress(1, 'scored the candidate actions')
     const before: AnswerRecord = { text: r.answer.text, call: r.answer.call, tokens: r.answer.tokens, prompt: r.answer.prompt }
     return { before, uncertainty: r.uncertainty, prompt: r.answer.prompt }
@@ -150,7 +150,7 @@ export async function answerStage(s: Services, round: RoundRow, settings: Settin
   const demonstrations = round.mode === 'tt-icl' ? examples.map((e) => ({ input: e.input, output: e.call ? callText(e.call) : (e.text ?? '') })) : undefined
   const lease = await acquireContext(s, { adapters: adapter ? [{ path: adapter }] : [], signal: job.signal })
   try {
-    const r = await respond({ lease, profile: round.profile, history: round.history, query: round.query, settings, signal: job.signal, maxTokens: 256, demonstrations, onToken: tokenCounter(job, 'answering again') })
+    const r = await respond({ lease, profile: round.profile, history: round.history, query: round.query, settings, signal: job.signal, maxTokens: settings.maxAnswerTokens, demonstrations, onToken: tokenCounter(job, 'answering again') })
     return { text: r.answer.text, call: r.answer.call, tokens: r.answer.tokens, prompt: r.answer.prompt }
   } finally {
     lease.release()

@@ -33,7 +33,7 @@ export function settingBounds(...path: string[]): SettingBound {
 }
 
 /** Every numeric setting the Settings view edits, by dotted path: the renderer reads them through `settings.bounds`. */
-const NUMERIC = [['tau'], ['k'], ['rssSamples'], ['lora', 'rank'], ['lora', 'alpha'], ['optim', 'lr'], ['optim', 'epochs'], ['optim', 'warmup'], ['optim', 'weightDecay'], ['contextSize']]
+const NUMERIC = [['tau'], ['k'], ['rssSamples'], ['lora', 'rank'], ['lora', 'alpha'], ['optim', 'lr'], ['optim', 'epochs'], ['optim', 'warmup'], ['optim', 'weightDecay'], ['contextSize'], ['maxAnswerTokens']]
 
 export type SettingBounds = Record<string, SettingBound>
 

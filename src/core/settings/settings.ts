@@ -20,6 +20,7 @@ export const DEFAULT_SETTINGS: Settings = {
   optim: { lr: 1e-4, epochs: 5, warmup: 0.03, schedule: 'cosine', weightDecay: 0 },
   teacher: { kind: 'none' },
   contextSize: 4096,
+  maxAnswerTokens: 512,
   // on: a desktop tool opens ready to use, as it was left; the load is a cancellable background job, and a missing or damaged file only leaves a note
   loadLastModel: true
 }

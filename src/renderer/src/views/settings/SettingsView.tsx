@@ -26,7 +26,7 @@ export function SettingsView({ info }: { info: SystemInfo | null }) {
   const dirty = Boolean(s && current.data && (JSON.stringify(s) !== JSON.stringify(current.data) || apiKey !== ''))
   // each numeric field checked against the engine's own bounds: the error stands under its field, saving waits
   const values: [string, number][] = s
-    ? [['tau', s.tau], ['k', s.k], ['rssSamples', s.rssSamples], ['lora.rank', s.lora.rank], ['lora.alpha', s.lora.alpha], ['optim.lr', s.optim.lr], ['optim.epochs', s.optim.epochs], ['optim.warmup', s.optim.warmup], ['optim.weightDecay', s.optim.weightDecay], ['contextSize', s.contextSize],
+    ? [['tau', s.tau], ['k', s.k], ['rssSamples', s.rssSamples], ['lora.rank', s.lora.rank], ['lora.alpha', s.lora.alpha], ['optim.lr', s.optim.lr], ['optim.epochs', s.optim.epochs], ['optim.warmup', s.optim.warmup], ['optim.weightDecay', s.optim.weightDecay], ['contextSize', s.contextSize], ['maxAnswerTokens', s.maxAnswerTokens],
       ...(s.teacher.kind === 'http' ? ([['teacher.timeoutSec', s.teacher.timeoutSec], ['teacher.maxResponseMb', s.teacher.maxResponseMb]] as [string, number][]) : [])]
     : []
   const errors: Record<string, string> = bounds.data ? Object.fromEntries(values.flatMap(([path, v]) => {
@@ -178,6 +178,9 @@ export function SettingsView({ info }: { info: SystemInfo | null }) {
         </Field>
         <div className="mt-3">
           <NumberField label="Context size (tokens)" {...num('contextSize')} value={s.contextSize} onChange={(v) => set({ contextSize: v })} testId="context-size" />
+        </div>
+        <div className="mt-3">
+          <NumberField label="Answer length limit (tokens)" hint="Chat answers and a round's answers before and after adapting stop here; an experiment sets its own limit, the same for every method." {...num('maxAnswerTokens')} value={s.maxAnswerTokens} onChange={(v) => set({ maxAnswerTokens: v })} testId="max-answer-tokens" />
         </div>
         <label className="mt-3 flex items-start gap-2 text-sm">
           <input type="checkbox" className="mt-0.5" checked={s.loadLastModel} onChange={(e) => set({ loadLastModel: e.target.checked })} data-testid="load-last-model" />
