@@ -55,6 +55,19 @@ describe('model host and chat on a generated GGUF', () => {
     expect(stored[0].notice).toBeNull() // the user's message
   })
 
+  it('without a limit in the request, the answer stops at the answer length limit in Settings', async () => {
+    await engine.call('settings.update', { maxAnswerTokens: 16 })
+    try {
+      const conv = await engine.call('conversations.create', {})
+      await engine.call('chat.send', { conversationId: conv.id, content: 'Search the web for llamas' })
+      const m = ((await nextEvent(engine, (e) => e.type === 'chat.message')) as { message: import('../../src/core/contract').Message }).message
+      expect(m.tokens).toHaveLength(16) // a random-weight model's call never closes this soon
+      expect(m.notice).toContain('the 16-token limit')
+    } finally {
+      await engine.call('settings.update', { maxAnswerTokens: 512 })
+    }
+  })
+
   it('cancels a generation mid-stream', async () => {
     const conv = await engine.call('conversations.create', { profileId: null })
     const r = await engine.call('chat.send', { conversationId: conv.id, content: 'Tell me a long story', maxTokens: 4000 })

@@ -68,6 +68,8 @@ describe('offline experiments', () => {
     // the random-weight model's answer after training need not be a valid call, but it was recorded
     expect(round.after?.text).toBeTruthy()
     expect(round.after?.tokens?.length).toBeGreaterThan(0)
+    // the adapted answer had the run's token limit, as the base answer did (not the Settings limit, 512 here)
+    expect(round.after!.tokens!.length).toBeLessThanOrEqual(48)
 
     const report = run.report as ExperimentReport
     expect(report.schema).toBe('autodidact.experiment-report/1')

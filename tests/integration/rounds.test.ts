@@ -48,6 +48,7 @@ describe('TT-SI rounds', () => {
     expect(r.before?.text).toBeTruthy()
     expect(r.after?.text).toBeTruthy()
     expect(r.after?.tokens?.length).toBeGreaterThan(0)
+    expect(r.after!.tokens!.length).toBeLessThanOrEqual(SHORT_ANSWERS.maxAnswerTokens) // the answer length limit in Settings
     expect(r.examples.map((e) => e.status)).toEqual(['approved', 'approved', 'invalid'])
     expect(r.examples[2].reason).toBe('arguments.city is required')
     expect(r.training?.losses.length).toBeGreaterThan(0)
