@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config'
+import SlowFirstSequencer from './tests/slow-first-sequencer'
 
 // Three suites: unit (pure logic), integration (real node-llama-cpp, sqlite3, the native trainer on
 // generated models), e2e (Playwright drives the web shell in Debian's Chromium).
@@ -9,6 +10,7 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     maxWorkers: 2,
+    sequence: { sequencer: SlowFirstSequencer },
     projects: [
       { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' } },
       {

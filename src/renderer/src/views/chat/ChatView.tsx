@@ -49,8 +49,19 @@ export function ChatView({ info, goTo, openRound }: { info: SystemInfo | null; g
   useEffect(() => {
     if (!active && draftProfile === undefined && conversations.data?.length) setActive(conversations.data[0])
   }, [conversations.data, active, draftProfile])
+  // the user's message, shown as soon as it is sent: a list read before the engine stored it keeps it
+  const pending = useRef<Message | null>(null)
+  const activeId = useRef<string | null>(null)
+  activeId.current = active?.id ?? null
+  /** Shows the conversation's stored messages, unless another conversation was opened while they loaded. */
+  const showStored = async (conversationId: string) => {
+    const stored = await engine.call('conversations.messages', { conversationId })
+    if (activeId.current !== conversationId) return
+    const p = pending.current
+    setMessages(p && p.conversationId === conversationId && !stored.some((x) => x.id === p.id) ? [...stored, p] : stored)
+  }
   useEffect(() => {
-    if (active) void engine.call('conversations.messages', { conversationId: active.id }).then(setMessages)
+    if (active) void showStored(active.id)
     else setMessages([])
   }, [active])
   useEffect(() => {
@@ -67,6 +78,7 @@ export function ChatView({ info, goTo, openRound }: { info: SystemInfo | null; g
     }
     if (e.type === 'chat.message' && active && e.message.conversationId === active.id) {
       setStreaming(null)
+      pending.current = null
       setMessages((m) => [...m.filter((x) => x.id !== e.message.id), e.message])
       void conversations.reload()
     }
@@ -76,14 +88,16 @@ export function ChatView({ info, goTo, openRound }: { info: SystemInfo | null; g
         if (e.job.error) action.setError(e.job.error)
       }
     }
-    if (e.type === 'round.update' && active) void engine.call('conversations.messages', { conversationId: active.id }).then(setMessages)
+    if (e.type === 'round.update' && active) void showStored(active.id)
   })
 
   /** Sends `text` in `conv` and shows it at once; the answer streams in. */
   const sendIn = async (conv: Conversation, text: string, maxTokens?: number) => {
     const sentAt = performance.now()
     const r = await engine.call('chat.send', { conversationId: conv.id, content: text, ...(maxTokens ? { maxTokens } : {}) })
-    setMessages((m) => [...m, { id: r.userMessageId, conversationId: conv.id, role: 'user', content: text, toolCalls: null, tokens: null, uncertainty: null, prompt: null, roundId: null, createdAt: Date.now() }])
+    const mine: Message = { id: r.userMessageId, conversationId: conv.id, role: 'user', content: text, toolCalls: null, tokens: null, uncertainty: null, prompt: null, roundId: null, createdAt: Date.now() }
+    pending.current = mine
+    setMessages((m) => [...m.filter((x) => x.id !== mine.id), mine]) // a list loaded meanwhile may hold it already
     setStreaming({ jobId: r.jobId, id: r.assistantMessageId, text: '', sentAt, tokens: 0, firstAt: null, lastAt: null })
   }
   const send = async () => {
@@ -140,7 +154,7 @@ export function ChatView({ info, goTo, openRound }: { info: SystemInfo | null; g
   const improve = (messageId: string) =>
     void action.run(async () => {
       await engine.call('rounds.start', { messageId })
-      if (active) setMessages(await engine.call('conversations.messages', { conversationId: active.id }))
+      if (active) await showStored(active.id)
     })
 
   const noModel = info && !info.loadedModelId
