@@ -5,15 +5,15 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node'
 /**
  * Seconds the slowest test files took in a clean clone's `bash .ci/run` on a 2-core machine, two files at a time
  * (vitest's own record of durations starts empty in a fresh clone, and it would then order files by size: the
- * 48 s memory test, a short file, ran last and alone). Longest first, so that both workers finish together.
+ * memory test, a short file that then took 48 s, ran last and alone). Longest first, so that both workers finish together.
  * Files not listed take under 12 s and keep vitest's order after these.
  */
 const SECONDS: Record<string, number> = {
   'tests/integration/fault-injection.test.ts': 53,
   'tests/integration/cli.test.ts': 51,
-  'tests/integration/memory-bounded.test.ts': 48,
   'tests/integration/rounds-families.test.ts': 41,
   'tests/integration/model-families.test.ts': 37,
+  'tests/integration/memory-bounded.test.ts': 25,
   'tests/integration/experiments.test.ts': 34,
   'tests/integration/rounds-modes.test.ts': 33,
   'tests/e2e/self-improvement-loop.test.ts': 19,
