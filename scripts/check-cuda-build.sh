@@ -61,12 +61,25 @@ defs_for() { # $1: value of CMAKE_CUDA_ARCHITECTURES in the environment ('' = no
   CMAKE_CUDA_ARCHITECTURES="$1" CUDA_ARCHS='' node --input-type=module -e \
     "import { cudaArchDefs } from '$root/scripts/trainer-cuda.mjs'; console.log(cudaArchDefs(process.env).join('\n'))"
 }
+# Compile only: where the toolkit lacks a library ggml links (a CUDA install without cuBLAS or the driver library, as on a box with
+# just nvcc and the runtime), an empty stand-in target lets CMake generate the build. Nothing is linked here.
+stand_ins="$work/compile-only-stand-ins.cmake"
+mkdir -p "$work"
+cat >"$stand_ins" <<'CMAKE'
+find_package(CUDAToolkit QUIET)
+foreach(lib cublas cublas_static cublasLt cublasLt_static cuda_driver)
+  if (CUDAToolkit_FOUND AND NOT TARGET CUDA::${lib})
+    add_library(CUDA::${lib} INTERFACE IMPORTED GLOBAL)
+    message(STATUS "compile-only check: this toolkit has no ${lib}; an empty stand-in target (nothing is linked)")
+  endif()
+endforeach()
+CMAKE
 configure() { # $1: build dir, $2: architectures override ('' = none)
   local -a defs
   mapfile -t defs < <(defs_for "$2")
   rm -rf "$1" # no cached toolkit from an earlier run with another nvcc
   nice -n "$nice_n" cmake -S "$root/native" -B "$1" -G Ninja -DLLAMA_SRC="$src" -DCMAKE_BUILD_TYPE=Release \
-    -DGGML_CUDA=ON -DGGML_NATIVE=OFF "${defs[@]}" \
+    -DGGML_CUDA=ON -DGGML_NATIVE=OFF "${defs[@]}" -DCMAKE_PROJECT_INCLUDE="$stand_ins" \
     -DCUDAToolkit_ROOT="$(dirname "$(dirname "$(command -v "$nvcc")")")" -DCMAKE_CUDA_COMPILER="$nvcc" -DCMAKE_CUDA_HOST_COMPILER="$(command -v "$host")" >"$1.configure.log" 2>&1 \
     || { tail -30 "$1.configure.log"; die "CMake configure failed (log: $1.configure.log)"; }
 }
@@ -82,7 +95,10 @@ say "ggml's portable list for this toolkit: $archs"
 grep -q 'code=\[\?sm_86' <<<"$cmd" || die "the portable build has no SASS for sm_86: $archs"
 grep -q 'code=\[\?compute_50' <<<"$cmd" || grep -q 'compute_75' <<<"$cmd" || die "the portable build has no PTX for older GPUs: $archs"
 
-# 2. the user's architectures: compile the sources
+# 2. the user's architectures: compile the sources (ggml's CUDA sources include cuBLAS's headers)
+toolkit_include="$(dirname "$(dirname "$(command -v "$nvcc")")")/include"
+[[ -f "$toolkit_include/cublas_v2.h" || -f /usr/include/cublas_v2.h ]] \
+  || die "step 1 passed, but this CUDA toolkit has no cuBLAS headers (cublas_v2.h in $toolkit_include or /usr/include), which every ggml CUDA source includes: install cuBLAS for it, or run with --install (Debian's CUDA 11.8; leave NVCC unset then)"
 say "configuring with CMAKE_CUDA_ARCHITECTURES=$arch"
 configure "$work/sm$arch" "$arch"
 objs=()
