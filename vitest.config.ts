@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config'
-import SlowFirstSequencer from './tests/slow-first-sequencer'
+import SlowFirstSequencer from './tests/slow-first-sequencer.ts'
 
 // Three suites: unit (pure logic), integration (real node-llama-cpp, sqlite3, the native trainer on
 // generated models), e2e (Playwright drives the web shell in Debian's Chromium).

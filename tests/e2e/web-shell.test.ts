@@ -91,6 +91,23 @@ describe('web shell in Chromium: the whole TT-SI walk', () => {
     expect(await pop.count()).toBe(0)
     await page.getByTestId('trace-toggle').click()
     expect(await page.getByTestId('token').count()).toBeGreaterThan(3)
+    // a token's alternatives open under it and stay inside the strip, also for the token that starts nearest its right edge
+    // (a narrow window, so that the answer wraps and some token ends at the strip's edge)
+    const viewport = page.viewportSize()!
+    await page.setViewportSize({ width: 640, height: viewport.height })
+    const strip = page.getByTestId('token-strip').first()
+    expect((await strip.boundingBox())!.height).toBeGreaterThan(30) // more than one line
+    const lefts = await strip.getByTestId('token').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().left))
+    await strip.getByTestId('token').nth(lefts.indexOf(Math.max(...lefts))).hover()
+    const tip = page.getByTestId('token-tip')
+    await tip.waitFor()
+    const [stripBox, tipBox] = [(await strip.boundingBox())!, (await tip.boundingBox())!]
+    expect(tipBox.x + tipBox.width).toBeLessThanOrEqual(stripBox.x + stripBox.width + 1)
+    expect(tipBox.x).toBeGreaterThanOrEqual(stripBox.x - 1)
+    expect(await tip.textContent()).toMatch(/\d+(\.\d)?%/)
+    await page.mouse.move(0, 0)
+    await tip.waitFor({ state: 'detached' })
+    await page.setViewportSize(viewport)
     expect(await page.getByTestId('candidates').locator('tr').count()).toBe(3)
     await page.screenshot({ path: join(shots, 'chat-trace.png') })
   })

@@ -1,3 +1,4 @@
+import { useRef, useState } from 'react'
 import type { Message, TokenTrace as Trace } from '../../../../core/contract'
 import { ms, pct } from '../../../../shared/format'
 import { estimatorName } from '../../labels'
@@ -10,33 +11,59 @@ function tokenClass(p: number): string {
   return ''
 }
 
-export function TokenStrip({ tokens }: { tokens: Trace[] }) {
+const TIP_WIDTH = 224 // px
+
+/** A token's alternatives: one popover for the strip, placed under the token and kept inside the strip's width. */
+function TokenTip({ t, left, top, width }: { t: Trace; left: number; top: number; width: number }) {
   return (
-    <div className="font-mono text-xs leading-6 [overflow-wrap:anywhere]" data-testid="token-strip">
+    <span
+      className="pointer-events-none absolute z-20 block rounded-md border border-line bg-panel p-2 text-xs shadow-lg"
+      style={{ left, top, width }}
+      data-testid="token-tip"
+    >
+      <span className="mb-1 block font-semibold [overflow-wrap:anywhere]">
+        {JSON.stringify(t.text)} · {pct(t.prob, 1)}
+      </span>
+      {t.top.map((a, j) => (
+        <span key={j} className="flex justify-between gap-2">
+          <span className="truncate">{JSON.stringify(a.text)}</span>
+          <span>{pct(a.prob, 1)}</span>
+        </span>
+      ))}
+      {t.entropy !== undefined && <span className="mt-1 block text-muted">entropy {t.entropy.toFixed(2)} nats</span>}
+    </span>
+  )
+}
+
+export function TokenStrip({ tokens }: { tokens: Trace[] }) {
+  const strip = useRef<HTMLDivElement>(null)
+  const [tip, setTip] = useState<{ i: number; left: number; top: number; width: number } | null>(null)
+  const show = (i: number, token: HTMLElement) => {
+    if (!strip.current) return
+    const box = strip.current.getBoundingClientRect()
+    const r = token.getBoundingClientRect()
+    const width = Math.min(TIP_WIDTH, box.width)
+    // under the token, moved left as far as needed to end at the strip's right edge (a token near the edge)
+    setTip({ i, width, left: Math.max(0, Math.min(r.left - box.left, box.width - width)), top: r.bottom - box.top + 4 })
+  }
+  return (
+    <div ref={strip} className="relative font-mono text-xs leading-6 [overflow-wrap:anywhere]" data-testid="token-strip" onMouseLeave={() => setTip(null)}>
       {tokens.map((t, i) => (
         <span
           key={i}
           tabIndex={0}
           data-testid="token"
           data-prob={t.prob.toFixed(4)}
-          className={`group relative whitespace-pre-wrap rounded-sm ${tokenClass(t.prob)}`}
+          className={`whitespace-pre-wrap rounded-sm ${tokenClass(t.prob)}`}
           aria-label={`token ${JSON.stringify(t.text)} probability ${pct(t.prob, 1)}`}
+          onMouseEnter={(e) => show(i, e.currentTarget)}
+          onFocus={(e) => show(i, e.currentTarget)}
+          onBlur={() => setTip(null)}
         >
           {t.text}
-          <span className="pointer-events-none absolute top-full left-0 z-20 mt-1 hidden w-56 rounded-md border border-line bg-panel p-2 text-xs shadow-lg group-hover:block group-focus:block">
-            <span className="mb-1 block font-semibold">
-              {JSON.stringify(t.text)} · {pct(t.prob, 1)}
-            </span>
-            {t.top.map((a, j) => (
-              <span key={j} className="flex justify-between gap-2">
-                <span className="truncate">{JSON.stringify(a.text)}</span>
-                <span>{pct(a.prob, 1)}</span>
-              </span>
-            ))}
-            {t.entropy !== undefined && <span className="mt-1 block text-muted">entropy {t.entropy.toFixed(2)} nats</span>}
-          </span>
         </span>
       ))}
+      {tip && tokens[tip.i] && <TokenTip t={tokens[tip.i]} left={tip.left} top={tip.top} width={tip.width} />}
     </div>
   )
 }
