@@ -82,6 +82,7 @@ describe('web shell in Chromium: the keyboard shortcut sheet', () => {
     expect(await bounds('optim-epochs')).toEqual(['1', '100'])
     expect(await bounds('optim-warmup')).toEqual(['0', '1'])
     expect(await bounds('context-size')).toEqual(['256', '131072'])
+    expect(await bounds('max-answer-tokens')).toEqual(['16', '8192'])
     expect(await bounds('k')).toEqual(['1', '20'])
     expect(await bounds('tau')).toEqual(['0', '1'])
     // out of bounds is flagged by the field itself before anything is sent
