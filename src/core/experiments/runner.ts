@@ -39,10 +39,10 @@ export const cellsOf = (c: Pick<RunConfig, 'methods' | 'taus' | 'seeds'>): Cell[
   c.methods.flatMap((method) => c.taus.flatMap((tau) => c.seeds.map((seed) => ({ method, tau, seed }))))
 const key = (c: Cell, idx: number) => `${c.method}|${c.tau}|${c.seed}|${idx}`
 
-/** The Services a round sees for one cell: the run's tau, K, seed and auto-approval instead of the user's settings. */
 /** An experiment's answers (base and adapted) share one token limit, so the methods compare on equal terms. */
 const DEFAULT_ITEM_TOKENS = 384
 
+/** The Services a round sees for one cell: the run's tau, K, seed, token limit and auto-approval instead of the user's settings. */
 function cellServices(s: Services, base: Settings, cell: Cell, config: RunConfig): Services {
   const { k, teacherModelId } = config
   const settings: Settings = {
