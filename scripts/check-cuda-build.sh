@@ -63,6 +63,7 @@ defs_for() { # $1: value of CMAKE_CUDA_ARCHITECTURES in the environment ('' = no
 }
 # Compile only: where the toolkit lacks a library ggml links (a CUDA install without cuBLAS or the driver library, as on a box with
 # just nvcc and the runtime), an empty stand-in target lets CMake generate the build. Nothing is linked here.
+toolkit_root="$(dirname "$(dirname "$(command -v "$nvcc")")")"
 stand_ins="$work/compile-only-stand-ins.cmake"
 mkdir -p "$work"
 cat >"$stand_ins" <<'CMAKE'
@@ -80,14 +81,13 @@ configure() { # $1: build dir, $2: architectures override ('' = none)
   rm -rf "$1" # no cached toolkit from an earlier run with another nvcc
   nice -n "$nice_n" cmake -S "$root/native" -B "$1" -G Ninja -DLLAMA_SRC="$src" -DCMAKE_BUILD_TYPE=Release \
     -DGGML_CUDA=ON -DGGML_NATIVE=OFF "${defs[@]}" -DCMAKE_PROJECT_INCLUDE="$stand_ins" \
-    -DCUDAToolkit_ROOT="$(dirname "$(dirname "$(command -v "$nvcc")")")" -DCMAKE_CUDA_COMPILER="$nvcc" -DCMAKE_CUDA_HOST_COMPILER="$(command -v "$host")" >"$1.configure.log" 2>&1 \
+    -DCUDAToolkit_ROOT="$toolkit_root" -DCMAKE_CUDA_COMPILER="$nvcc" -DCMAKE_CUDA_HOST_COMPILER="$(command -v "$host")" >"$1.configure.log" 2>&1 \
     || { tail -30 "$1.configure.log"; die "CMake configure failed (log: $1.configure.log)"; }
 }
 object() { echo "llama.cpp/ggml/src/ggml-cuda/CMakeFiles/ggml-cuda.dir/${1#ggml/src/ggml-cuda/}.o"; } # ninja's name for it
 
 # 1. portable: ggml chooses the architectures
 say "configuring the portable CUDA build (no architectures passed)"
-mkdir -p "$work"
 configure "$work/portable" ''
 cmd=$(ninja -C "$work/portable" -t commands "$(object "${targets[0]}")" | tail -1)
 archs=$(grep -o 'arch=compute_[0-9a-z]*,code=[^ ]*' <<<"$cmd" | sed 's/.*code=\[\{0,1\}\([a-z_0-9]*\).*/\1/' | tr '\n' ' ')
@@ -96,7 +96,7 @@ grep -q 'code=\[\?sm_86' <<<"$cmd" || die "the portable build has no SASS for sm
 grep -q 'code=\[\?compute_50' <<<"$cmd" || grep -q 'compute_75' <<<"$cmd" || die "the portable build has no PTX for older GPUs: $archs"
 
 # 2. the user's architectures: compile the sources (ggml's CUDA sources include cuBLAS's headers)
-toolkit_include="$(dirname "$(dirname "$(command -v "$nvcc")")")/include"
+toolkit_include="$toolkit_root/include"
 [[ -f "$toolkit_include/cublas_v2.h" || -f /usr/include/cublas_v2.h ]] \
   || die "step 1 passed, but this CUDA toolkit has no cuBLAS headers (cublas_v2.h in $toolkit_include or /usr/include), which every ggml CUDA source includes: install cuBLAS for it, or run with --install (Debian's CUDA 11.8; leave NVCC unset then)"
 say "configuring with CMAKE_CUDA_ARCHITECTURES=$arch"

@@ -5,6 +5,7 @@ import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../fixtures/engine'
 import { teacherServer, WEATHER_PAIRS } from '../fixtures/teacher-server'
+import { SHORT_ANSWERS } from '../fixtures/quick-settings'
 import { startWebProcess } from '../fixtures/web-process'
 
 const run = promisify(execFile)
@@ -60,7 +61,7 @@ describe('CLI over the same engine', () => {
       expect(info.gpu.backend).toBe('cpu')
       const model = JSON.parse((await cli(dir, 'models', 'demo')).stdout)
       expect(model.source).toBe('generated')
-      await cli(dir, 'settings', 'set', 'k=2', 'reviewPolicy=manual', 'optim.epochs=1', 'maxAnswerTokens=48', `teacher={"kind":"http","baseUrl":"${teacher.baseUrl}","model":"t"}`)
+      await cli(dir, 'settings', 'set', 'k=2', 'reviewPolicy=manual', 'optim.epochs=1', `maxAnswerTokens=${SHORT_ANSWERS.maxAnswerTokens}`, `teacher={"kind":"http","baseUrl":"${teacher.baseUrl}","model":"t"}`)
       const started = await cli(dir, 'rounds', 'start', model.id, 'What is the weather in Oslo?')
       const round = JSON.parse(started.stdout)
       expect(round.query).toBe('What is the weather in Oslo?')

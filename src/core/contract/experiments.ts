@@ -29,9 +29,12 @@ export interface RunConfig {
   teacherModelId: string | null
   /** keep each round's adapter (for export) instead of discarding it after the item, as TT-SI does */
   keepAdapters?: boolean
-  /** token budget of the base answer (default 384) */
+  /** token limit of every answer in the run, base and adapted alike (default EXPERIMENT_MAX_TOKENS) */
   maxTokens?: number
 }
+
+/** An experiment's answers share one token limit, so the methods compare on equal terms. */
+export const EXPERIMENT_MAX_TOKENS = 384
 
 export interface MethodMetrics {
   method: ExperimentMethod
@@ -87,7 +90,7 @@ export const experimentMethods = {
       k: z.number().int().min(1).max(10).default(1),
       teacherModelId: z.string().nullable().default(null),
       keepAdapters: z.boolean().default(false),
-      maxTokens: z.number().int().min(8).max(4096).default(384)
+      maxTokens: z.number().int().min(8).max(4096).default(EXPERIMENT_MAX_TOKENS)
     })
   ),
   'experiments.list': m<RunInfo[]>()(z.object({})),

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { unlink } from 'node:fs/promises'
-import type { ExperimentMethod, RunConfig, Settings, ToolCall, UncertaintySummary } from '../contract'
+import { EXPERIMENT_MAX_TOKENS, type ExperimentMethod, type RunConfig, type Settings, type ToolCall, type UncertaintySummary } from '../contract'
 import { respond } from '../chat/respond'
 import { isAbort, toWireError, UserError } from '../errors'
 import type { JobHandle } from '../jobs/types'
@@ -39,9 +39,6 @@ export const cellsOf = (c: Pick<RunConfig, 'methods' | 'taus' | 'seeds'>): Cell[
   c.methods.flatMap((method) => c.taus.flatMap((tau) => c.seeds.map((seed) => ({ method, tau, seed }))))
 const key = (c: Cell, idx: number) => `${c.method}|${c.tau}|${c.seed}|${idx}`
 
-/** An experiment's answers (base and adapted) share one token limit, so the methods compare on equal terms. */
-const DEFAULT_ITEM_TOKENS = 384
-
 /** The Services a round sees for one cell: the run's tau, K, seed, token limit and auto-approval instead of the user's settings. */
 function cellServices(s: Services, base: Settings, cell: Cell, config: RunConfig): Services {
   const { k, teacherModelId } = config
@@ -49,7 +46,7 @@ function cellServices(s: Services, base: Settings, cell: Cell, config: RunConfig
     ...base,
     tau: cell.tau,
     k,
-    maxAnswerTokens: config.maxTokens ?? DEFAULT_ITEM_TOKENS,
+    maxAnswerTokens: config.maxTokens ?? EXPERIMENT_MAX_TOKENS,
     estimator: 'rss',
     reviewPolicy: 'auto-approve-valid',
     adaptationMode: cell.method === 'tt-icl' ? 'tt-icl' : 'per-query',
@@ -150,7 +147,7 @@ export async function runExperiment(s: Services, runId: string, job: JobHandle):
       let base: BaseAnswer | null = null
       let baseError: string | null = null
       try {
-        base = await baseAnswer(s, item, settings, config.maxTokens ?? DEFAULT_ITEM_TOKENS, job.signal)
+        base = await baseAnswer(s, item, settings, config.maxTokens ?? EXPERIMENT_MAX_TOKENS, job.signal)
         stats.baseAnswers++
       } catch (err) {
         if (job.signal.aborted || isAbort(err)) throw err
